@@ -1,0 +1,48 @@
+# Phasebook front door. `make demo` and `make test` work on a fresh Debian bookworm machine:
+# they install what is missing (scripts/install-deps), configure with CMake presets and build.
+PRESET     ?= dev
+BUILD_DIR  := build/$(PRESET)
+FUZZ_SECONDS ?= 600
+CTEST_JOBS ?= 2
+
+.PHONY: all deps configure build test demo bench fuzz format clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+configure: deps
+	@cmake --preset $(PRESET) >/dev/null
+
+build: configure
+	@cmake --build --preset $(PRESET)
+
+# Every CTest suite: unit, corpus (reads ../shared in place), CLI and peer agreement.
+test: build
+	@ctest --preset $(PRESET) -j $(CTEST_JOBS)
+
+# Until the web server exists: parse the demo literature formulas and print a table.
+demo: build
+	@$(BUILD_DIR)/bin/phasebook formula --table --file data/demo/formulas.txt
+
+# Google Benchmark for the parser, then pymatgen and Phasebook side by side on the same lists.
+bench: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release
+	@build/release/bench/formula_bench --benchmark_min_time=0.5
+	@/usr/bin/python3 bench/peer_formula.py build/release
+
+# libFuzzer (clang) on the formula parser for FUZZ_SECONDS, growing fuzz/corpus/formula.
+fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz
+	@mkdir -p fuzz/crashes
+	@build/fuzz/fuzz/formula_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -artifact_prefix=fuzz/crashes/ -dict=fuzz/formula.dict fuzz/corpus/formula
+
+format:
+	@find src tests bench fuzz -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
+
+clean:
+	@rm -rf build

@@ -1,0 +1,53 @@
+#pragma once
+/// Stoichiometric amounts that may depend on composition variables: `2-x`, `3-δ`, `2.5-2y+2z`,
+/// kept as affine expressions c0 + c1*x + c2*y ... and evaluated once values are known.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chem/rational.hpp"
+
+namespace pb::chem {
+
+/// Values for composition variables, e.g. {"x": 0.3, "δ": 0.1}.
+using Bindings = std::map<std::string, Number, std::less<>>;
+
+/// c0 + sum(ci * vi): a number when it has no variable terms.
+class Amount {
+ public:
+  struct Term {
+    std::string variable;  ///< "x", "y", "δ" (UTF-8)
+    Number coefficient;
+  };
+
+  Amount() = default;
+  Amount(Number constant) : constant_(constant) {}  // NOLINT: implicit by design
+  static Amount variable(std::string name, Number coefficient = 1);
+
+  bool is_constant() const { return terms_.empty(); }
+  const Number& constant() const { return constant_; }
+  const std::vector<Term>& terms() const { return terms_; }
+
+  Amount operator+(const Amount& o) const;
+  Amount operator-(const Amount& o) const;
+  /// Product; throws InvalidArgument when both sides depend on variables (not affine).
+  Amount operator*(const Amount& o) const;
+  Amount& operator+=(const Amount& o) { return *this = *this + o; }
+  bool operator==(const Amount& o) const;
+
+  /// Substitutes the bound variables; the rest stay symbolic.
+  Amount substitute(const Bindings& values) const;
+  /// The value when constant, else std::nullopt.
+  std::optional<Number> number() const;
+  /// "2", "0.95", "1+x", "2.5-2y+2z", "3-δ".
+  std::string to_string() const;
+
+ private:
+  void add_term(const std::string& variable, const Number& coefficient);
+
+  Number constant_;
+  std::vector<Term> terms_;  ///< sorted by variable name, no zero coefficients
+};
+
+}  // namespace pb::chem

@@ -1,0 +1,1051 @@
+#include "chem/formula.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "chem/element.hpp"
+#include "util/error.hpp"
+#include "util/utf8.hpp"
+
+namespace pb::chem {
+
+namespace {
+
+// Brackets deeper than this are refused (protects the stack against inputs like 10 kB of '(').
+constexpr std::size_t kMaxDepth = 64;
+// Normalised code points for superscripts: digits 0-9 at kSuperscript+d, '+' and '-' after them.
+constexpr char32_t kSuperscript = 0xE000;
+constexpr char32_t kSuperPlus = kSuperscript + 10;
+constexpr char32_t kSuperMinus = kSuperscript + 11;
+constexpr char32_t kEnd = 0;
+// Solvents recognised after a '.' that could otherwise be a decimal point: CuSO4.5H2O.
+constexpr std::string_view kAdductUnits[] = {"H2O", "D2O", "NH3"};
+
+bool is_digit(char32_t c) { return c >= '0' && c <= '9'; }
+bool is_upper(char32_t c) { return c >= 'A' && c <= 'Z'; }
+bool is_lower(char32_t c) { return c >= 'a' && c <= 'z'; }
+bool is_greek_lower(char32_t c) { return c >= 0x03B1 && c <= 0x03C9; }
+bool is_open(char32_t c) { return c == '(' || c == '[' || c == '{'; }
+bool is_close(char32_t c) { return c == ')' || c == ']' || c == '}'; }
+bool is_superscript(char32_t c) { return c >= kSuperscript && c <= kSuperMinus; }
+char32_t closer_of(char32_t open) { return open == '(' ? ')' : open == '[' ? ']' : '}'; }
+
+// Letters read as composition variables right after an amount: x in AlxTi2-x, δ in O3-δ.
+// Others are refused so that typos (Lao.54) are errors, not silent variables.
+bool is_variable(char32_t c) {
+  switch (c) {
+    case 'x':
+    case 'y':
+    case 'z':
+    case 'w':
+    case 'v':
+    case 'u':
+    case 'n':
+    case 'm':
+      return true;
+    default:
+      return is_greek_lower(c) && c != 0x03BF;  // omicron looks like 'o'
+  }
+}
+
+// Maps one decoded code point to the parser's alphabet: 0 drops it, ' ' for any space.
+char32_t normalise(char32_t c) {
+  if (c < 0x80) return c;
+  if (c == 0xAD || (c >= 0x200B && c <= 0x200D) || c == 0x2060 || c == 0xFEFF) return 0;
+  if (c == 0xA0 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F || c == 0x3000) {
+    return ' ';
+  }
+  if ((c >= 0x2010 && c <= 0x2015) || c == 0x2212 || c == 0xFE63 || c == 0xFF0D) return '-';
+  if (c == 0xB7 || c == 0x2022 || c == 0x2219 || c == 0x22C5 || c == 0x30FB || c == 0xFF65 ||
+      c == 0xD7) {
+    return '*';
+  }
+  if (c >= 0x2080 && c <= 0x2089) return '0' + (c - 0x2080);
+  if (c == 0x2070) return kSuperscript;
+  if (c == 0xB9) return kSuperscript + 1;
+  if (c == 0xB2 || c == 0xB3) return kSuperscript + (c - 0xB0);
+  if (c >= 0x2074 && c <= 0x2079) return kSuperscript + (c - 0x2070);
+  if (c == 0x207A) return kSuperPlus;
+  if (c == 0x207B) return kSuperMinus;
+  if (c == 0x201C || c == 0x201D || c == 0x201E || c == 0x2018 || c == 0x2019 || c == 0xAB ||
+      c == 0xBB) {
+    return '"';
+  }
+  if (c >= 0xFF01 && c <= 0xFF5E) return c - 0xFEE0;  // full-width ASCII
+  return c;
+}
+
+std::string describe_char(char32_t c) {
+  if (c == kEnd) return "end of input";
+  if (c >= 0x20 && c < 0x7F) return std::string("'") + static_cast<char>(c) + "'";
+  if (is_superscript(c)) return "a superscript";
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
+  std::string s = "'";
+  utf8::append(s, c);
+  return s + "' (" + buf + ")";
+}
+
+// A raw index range [begin, end) in the parser's species list.
+struct Span {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+
+struct Coefficient {
+  bool present = false;
+  Amount value{Number(1)};
+  ComponentBasis basis = ComponentBasis::kMole;
+};
+
+// A mixture component while parsing; `unit` is only filled at the top level.
+struct Item {
+  Span span;
+  Coefficient coefficient;
+  std::size_t text_begin = 0;
+  std::size_t text_end = 0;
+};
+
+class Parser {
+ public:
+  Parser(std::string_view text, const FormulaOptions& options)
+      : options_(options),
+        nested_(busy()),
+        chars_(nested_ ? own_chars_ : shared_chars()),
+        offsets_(nested_ ? own_offsets_ : shared_offsets()) {
+    busy() = true;
+    result_.input = std::string(text);
+    chars_.clear();
+    offsets_.clear();
+    raw_.reserve(8);
+    decode(text);
+  }
+  ~Parser() { busy() = nested_; }
+  Parser(const Parser&) = delete;
+  Parser& operator=(const Parser&) = delete;
+
+  ParsedFormula run();
+
+ private:
+  // The decoded text lives in per-thread buffers reused across calls (no allocation per
+  // formula); a parse started while another is running (alias expansion) uses its own.
+  static bool& busy() {
+    static thread_local bool b = false;
+    return b;
+  }
+  static std::u32string& shared_chars() {
+    static thread_local std::u32string b;
+    return b;
+  }
+  static std::vector<std::uint32_t>& shared_offsets() {
+    static thread_local std::vector<std::uint32_t> c;
+    return c;
+  }
+
+  void decode(std::string_view text);
+  [[noreturn]] void fail(std::size_t at, std::string message, std::string hint = {}) const;
+  // 1-based column in code points of normalised character `at` (end of input past the last).
+  std::size_t column(std::size_t at) const {
+    std::size_t byte = at < offsets_.size() ? offsets_[at] : result_.input.size();
+    return utf8::count_code_points(std::string_view(result_.input).substr(0, byte)) + 1;
+  }
+  // The input as written between normalised characters [begin, end), without outer spaces.
+  std::string source_text(std::size_t begin, std::size_t end) const {
+    while (end > begin && chars_[end - 1] == ' ') --end;
+    while (begin < end && chars_[begin] == ' ') ++begin;
+    if (begin >= end) return {};
+    std::size_t to = end < offsets_.size() ? offsets_[end] : result_.input.size();
+    return result_.input.substr(offsets_[begin], to - offsets_[begin]);
+  }
+
+  char32_t peek(std::size_t ahead = 0) const {
+    return p_ + ahead < end_ ? chars_[p_ + ahead] : kEnd;
+  }
+  bool skip_spaces() {
+    std::size_t start = p_;
+    while (peek() == ' ') ++p_;
+    return p_ != start;
+  }
+  std::size_t next_non_space(std::size_t from) const {
+    while (from < end_ && chars_[from] == ' ') ++from;
+    return from;
+  }
+  char32_t at(std::size_t i) const { return i < end_ ? chars_[i] : kEnd; }
+
+  void strip_quotes();
+  void parse_phase();
+  std::vector<Item> parse_mixture(std::size_t depth, char32_t closer);
+  Item parse_component(std::size_t depth);
+  Span parse_blend(std::size_t depth, Coefficient first);
+  Span parse_unit(std::size_t depth, const Amount& coefficient, bool& split);
+  bool parse_alias();
+  bool parse_element();
+  Span parse_group(std::size_t depth, Amount& multiplier);
+  void parse_site_list(std::size_t open);
+  Coefficient parse_coefficient();
+  bool starts_unit(std::size_t i) const;
+  bool starts_coefficient(std::size_t i) const;
+  bool starts_assignment(std::size_t i) const;
+  void parse_assignments();
+  bool parse_amount(Amount& out);
+  bool parse_term(Amount& out, bool require_variable);
+  bool scan_number(std::size_t& i, Number& out) const;
+  bool parse_charge(Amount& amount, bool amount_written, int& charge);
+  bool adduct_follows(std::size_t dot) const;
+  void scale(Span span, const Amount& factor);
+  void resolve_weight_percent(std::vector<Item>& items, std::size_t depth);
+  Composition collect(Span span) const;
+  void finish();
+
+  const FormulaOptions& options_;
+  bool nested_;
+  std::u32string own_chars_;
+  std::vector<std::uint32_t> own_offsets_;
+  std::u32string& chars_;
+  std::vector<std::uint32_t>& offsets_;  // byte offset in the input of each normalised char
+  std::size_t p_ = 0;
+  std::size_t end_ = 0;
+  std::vector<Composition::Entry> raw_;
+  std::size_t last_close_ = 0;  // index of the closing bracket of the last group parsed
+  ParsedFormula result_;
+  Bindings written_values_;
+  // Components of the top-level mixture, blend or group list, in order of appearance.
+  std::vector<FormulaComponent> components_;
+};
+
+void Parser::decode(std::string_view text) {
+  std::size_t col = 0;
+  for (std::size_t i = 0, len = 0; i < text.size(); i += len) {
+    char32_t c = utf8::decode(text, i, len);
+    ++col;
+    if (c == utf8::kInvalid) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "0x%02X", static_cast<unsigned char>(text[i]));
+      throw ParseError({"", 0, col}, std::string("invalid UTF-8 byte ") + buf,
+                       "the formula must be UTF-8 text");
+    }
+    if (c == '\t' || c == '\r' || c == '\n') c = ' ';
+    if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0)) {
+      throw ParseError({"", 0, col}, "control character " + describe_char(c) + " in formula");
+    }
+    c = normalise(c);
+    if (c == 0) continue;
+    chars_.push_back(c);
+    offsets_.push_back(static_cast<std::uint32_t>(i));
+  }
+  end_ = chars_.size();
+}
+
+void Parser::fail(std::size_t at, std::string message, std::string hint) const {
+  throw ParseError({"", 0, column(at)}, std::move(message), std::move(hint));
+}
+
+void Parser::strip_quotes() {
+  while (end_ > p_ && chars_[end_ - 1] == ' ') --end_;
+  skip_spaces();
+  char32_t first = peek();
+  if (first != '"' && first != '\'') {
+    if (end_ > p_ && (chars_[end_ - 1] == '"')) fail(end_ - 1, "unbalanced quote");
+    return;
+  }
+  if (end_ - p_ < 2 || chars_[end_ - 1] != first) fail(p_, "unbalanced quote");
+  ++p_;
+  --end_;
+  result_.warnings.push_back("removed the quotes around the formula");
+  while (end_ > p_ && chars_[end_ - 1] == ' ') --end_;
+  skip_spaces();
+}
+
+// A polymorph label before the formula: α-, β-, r-, c-, t-, HT-, LT-.
+void Parser::parse_phase() {
+  std::size_t len = 0;
+  if (is_greek_lower(peek()) || (is_lower(peek()) && !is_variable(peek()))) {
+    len = 1;
+  } else if ((peek() == 'H' || peek() == 'L' || peek() == 'R') && peek(1) == 'T') {
+    len = 2;
+  }
+  if (len == 0 || peek(len) != '-' || !(is_upper(peek(len + 1)) || is_open(peek(len + 1)))) {
+    return;
+  }
+  for (std::size_t i = 0; i < len; ++i) utf8::append(result_.phase, chars_[p_ + i]);
+  p_ += len + 1;
+}
+
+ParsedFormula Parser::run() {
+  strip_quotes();
+  if (p_ >= end_) fail(p_, "empty formula", "give a formula such as Li7La3Zr2O12");
+  parse_phase();
+  parse_mixture(0, kEnd);
+  if (starts_assignment(p_)) parse_assignments();
+  skip_spaces();
+  if (p_ < end_) {
+    char32_t c = peek();
+    if (is_close(c)) fail(p_, "unmatched " + describe_char(c));
+    fail(p_, "unexpected " + describe_char(c));
+  }
+  finish();
+  return std::move(result_);
+}
+
+bool Parser::starts_unit(std::size_t i) const {
+  char32_t c = at(i);
+  return is_upper(c) || is_open(c);
+}
+
+// A leading coefficient: digits, a variable followed by a unit (xLi2S), or "(1-x)" before one.
+bool Parser::starts_coefficient(std::size_t i) const {
+  char32_t c = at(i);
+  return is_digit(c) || (is_variable(c) && starts_unit(i + 1)) || c == '(';
+}
+
+// "x = 0.3", ", x=0.3", "(x = 0.3)", "with x = 0.3" after the formula.
+bool Parser::starts_assignment(std::size_t i) const {
+  i = next_non_space(i);
+  if (at(i) == ',' || at(i) == ';' || at(i) == '(') i = next_non_space(i + 1);
+  if (at(i) == 'w' && at(i + 1) == 'i' && at(i + 2) == 't' && at(i + 3) == 'h' &&
+      at(i + 4) == ' ') {
+    i = next_non_space(i + 4);
+  }
+  if (!is_variable(at(i)) && at(i) != 'd') return false;
+  return at(next_non_space(i + 1)) == '=';
+}
+
+void Parser::parse_assignments() {
+  skip_spaces();
+  bool paren = false;
+  if (peek() == ',' || peek() == ';') ++p_;
+  skip_spaces();
+  if (peek() == '(') paren = true, ++p_;
+  skip_spaces();
+  if (peek() == 'w' && peek(1) == 'i' && peek(2) == 't' && peek(3) == 'h') p_ += 4;
+  for (;;) {
+    skip_spaces();
+    char32_t v = peek();
+    if (!is_variable(v) && v != 'd') fail(p_, "expected a variable name such as x");
+    std::string name;
+    utf8::append(name, v);
+    ++p_;
+    skip_spaces();
+    if (peek() != '=') fail(p_, "expected '=' after " + name);
+    ++p_;
+    skip_spaces();
+    bool negative = peek() == '-';
+    if (negative) ++p_;
+    std::size_t start = p_;
+    Number value;
+    if (!scan_number(p_, value)) fail(start, "expected a number for " + name);
+    written_values_[name] = negative ? -value : value;
+    skip_spaces();
+    if (peek() == ',' || peek() == ';') {
+      ++p_;
+      continue;
+    }
+    if (peek() == 'a' && peek(1) == 'n' && peek(2) == 'd') {
+      p_ += 3;
+      continue;
+    }
+    break;
+  }
+  if (paren) {
+    if (peek() != ')') fail(p_, "expected ')' after the values");
+    ++p_;
+  }
+}
+
+std::vector<Item> Parser::parse_mixture(std::size_t depth, char32_t closer) {
+  std::vector<Item> items;
+  for (;;) {
+    skip_spaces();
+    items.push_back(parse_component(depth));
+    bool spaced = skip_spaces();
+    char32_t c = peek();
+    if (c == kEnd || c == closer || (is_close(c) && depth > 0)) break;
+    if (depth == 0 && starts_assignment(p_)) break;
+    if (c == '-' || c == '+') {
+      ++p_;
+      skip_spaces();
+      if (!starts_unit(p_) && !starts_coefficient(p_)) {
+        fail(p_, "expected a formula after '" + std::string(1, static_cast<char>(c)) + "'");
+      }
+      continue;
+    }
+    // Whitespace before a coefficient separates components: "0.2(Li2S) 0.8(GeS2)".
+    if (spaced && starts_coefficient(p_)) continue;
+    if (c == ',' && depth > 0) fail(p_, "unexpected ','", "a mixed site is written (Li,Na)");
+    break;
+  }
+  resolve_weight_percent(items, depth);
+  return items;
+}
+
+Item Parser::parse_component(std::size_t depth) {
+  Item item;
+  item.text_begin = p_;
+  item.span.begin = raw_.size();
+  std::size_t components_before = components_.size();
+  Coefficient coefficient = parse_coefficient();
+  std::size_t unit_begin = p_;
+  if (coefficient.basis == ComponentBasis::kWeightPercent ||
+      coefficient.basis == ComponentBasis::kMolePercent) {
+    // A percentage belongs to the whole blend: "3 wt% 65Li2O·27B2O3·8SiO2".
+    Span blend = parse_blend(depth, parse_coefficient());
+    item.span = blend;
+    item.coefficient = coefficient;
+    if (coefficient.basis == ComponentBasis::kMolePercent) scale(blend, coefficient.value);
+    if (depth == 0) {
+      components_.resize(components_before);
+      components_.push_back(FormulaComponent{std::string(), coefficient.value, coefficient.basis,
+                                             coefficient.value, collect(blend)});
+    }
+  } else {
+    item.span = parse_blend(depth, coefficient);
+  }
+  item.text_end = p_;
+  while (item.text_end > item.text_begin && chars_[item.text_end - 1] == ' ') --item.text_end;
+  if (depth == 0 && components_.size() == components_before + 1 &&
+      components_.back().text.empty()) {
+    components_.back().text = source_text(unit_begin, item.text_end);
+  }
+  return item;
+}
+
+Coefficient Parser::parse_coefficient() {
+  Coefficient c;
+  std::size_t start = p_;
+  if (peek() == '(') {
+    // "(1-x)Li2S": a parenthesised amount directly before a unit; otherwise it is a group.
+    std::size_t save = p_;
+    ++p_;
+    Amount value;
+    bool ok = parse_term(value, false);
+    while (ok && (peek() == '+' || peek() == '-')) {
+      bool minus = peek() == '-';
+      ++p_;
+      Amount t;
+      ok = parse_term(t, false);
+      value = minus ? value - t : value + t;
+    }
+    if (ok && peek() == ')' && starts_unit(p_ + 1)) {
+      ++p_;
+      c.present = true;
+      c.value = value;
+      return c;
+    }
+    p_ = save;
+    return c;
+  }
+  if (!is_digit(peek()) && !(is_variable(peek()) && starts_unit(p_ + 1))) return c;
+  Amount value;
+  if (!parse_term(value, false)) return c;
+  c.present = true;
+  c.value = value;
+  std::size_t after_number = p_;
+  skip_spaces();
+  auto word = [&](std::string_view w) {
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      if (peek(i) != static_cast<unsigned char>(w[i])) return false;
+    }
+    return true;
+  };
+  auto take_percent = [&](std::size_t len) {
+    p_ += len;
+    if (peek() == '.') ++p_;
+    skip_spaces();
+    if (peek() != '%') return false;
+    ++p_;
+    return true;
+  };
+  if (word("wt") || word("mass") || word("mol")) {
+    bool weight = !word("mol");
+    if (!take_percent(word("mass") ? 4 : weight ? 2 : 3)) fail(p_, "expected '%'");
+    c.basis = weight ? ComponentBasis::kWeightPercent : ComponentBasis::kMolePercent;
+  } else if (peek() == '%') {
+    fail(p_, "a percentage needs a basis", "write wt% or mol%");
+  } else {
+    p_ = after_number;
+  }
+  skip_spaces();
+  // After a percentage the blend may start with its own coefficient: "3 wt% 65Li2O·27B2O3".
+  bool percent = c.basis != ComponentBasis::kMole;
+  if (!starts_unit(p_) && !(percent && is_digit(peek()))) {
+    if (peek() == kEnd && start == 0) fail(start, "a number alone is not a formula");
+    fail(p_, "expected a formula after the coefficient " + value.to_string());
+  }
+  return c;
+}
+
+Span Parser::parse_blend(std::size_t depth, Coefficient first) {
+  Span blend{raw_.size(), raw_.size()};
+  Coefficient coefficient = first;
+  for (;;) {
+    std::size_t text_begin = p_;
+    bool split = false;
+    Span unit = parse_unit(depth, coefficient.value, split);
+    if (depth == 0 && !split) {
+      components_.push_back(FormulaComponent{source_text(text_begin, p_), coefficient.value,
+                                             ComponentBasis::kMole, coefficient.value,
+                                             collect(unit)});
+    }
+    scale(unit, coefficient.value);
+    blend.end = raw_.size();
+    // Adduct separators: CuSO4·5H2O, LiCl*H2O, CuSO4.5H2O, CuSO4.xH2O.
+    std::size_t i = next_non_space(p_);
+    char32_t c = at(i);
+    bool adduct = c == '*' || (c == '.' && (!is_digit(at(i + 1)) || adduct_follows(i)));
+    if (!adduct) break;
+    p_ = i + 1;
+    skip_spaces();
+    coefficient = parse_coefficient();
+    if (coefficient.basis != ComponentBasis::kMole) fail(p_, "percentages inside an adduct");
+    if (!starts_unit(p_)) {
+      fail(p_, std::string("expected a formula after '") + (c == '*' ? "*" : ".") + "'");
+    }
+  }
+  return blend;
+}
+
+Span Parser::parse_unit(std::size_t depth, const Amount& coefficient, bool& split) {
+  Span unit{raw_.size(), raw_.size()};
+  std::size_t terms = 0;
+  std::size_t groups = 0;
+  std::vector<FormulaComponent> group_parts;  // top level only: "(Li2O)50 (P2O5)50"
+  if (options_.aliases && parse_alias()) {
+    ++terms;
+  }
+  for (;;) {
+    char32_t c = peek();
+    if (is_upper(c)) {
+      parse_element();
+      ++terms;
+    } else if (is_open(c)) {
+      Amount multiplier{Number(1)};
+      std::size_t text_begin = p_;
+      Span g = parse_group(depth + 1, multiplier);
+      if (depth == 0) {
+        // The bracketed text, without the brackets and the multiplier.
+        group_parts.push_back(FormulaComponent{source_text(text_begin + 1, last_close_), multiplier,
+                                               ComponentBasis::kMole, multiplier, collect(g)});
+      }
+      scale(g, multiplier);
+      ++terms;
+      ++groups;
+    } else if (c == ' ' && starts_unit(next_non_space(p_)) && !starts_assignment(p_)) {
+      // Spaces between terms are ignored: "Li0.022 La0.115 Ti0.165", "Li1.4Al0.4Ti1.6 (PO4)3".
+      skip_spaces();
+    } else {
+      break;
+    }
+  }
+  if (terms == 0) {
+    char32_t c = peek();
+    if (c == 'o' && (is_digit(peek(1)) || peek(1) == '.')) {
+      fail(p_, "letter 'o' where a number is expected", "did you mean the digit 0?");
+    }
+    if (is_lower(c)) {
+      fail(p_, "element symbols start with a capital letter, found " + describe_char(c));
+    }
+    fail(p_, "expected an element symbol or '(' but found " + describe_char(c));
+  }
+  unit.end = raw_.size();
+  // A unit made only of bracketed groups is a list of components: "(Li2O)50 (P2O5)50".
+  split = depth == 0 && groups == terms && groups >= 2;
+  if (split) {
+    for (auto& part : group_parts) {
+      part.coefficient = part.coefficient * coefficient;
+      part.moles = part.coefficient;
+      components_.push_back(std::move(part));
+    }
+  }
+  return unit;
+}
+
+bool Parser::parse_alias() {
+  // The longest run of ASCII letters and digits, looked up as a whole.
+  char name[32];
+  std::size_t n = 0;
+  while (n < sizeof name) {
+    char32_t c = peek(n);
+    if (!(is_upper(c) || is_lower(c) || is_digit(c))) break;
+    name[n] = static_cast<char>(c);
+    ++n;
+  }
+  if (n < 2 || n == sizeof name) return false;
+  const Alias* alias = find_alias(std::string_view(name, n));
+  if (alias == nullptr) return false;
+  FormulaOptions plain;
+  plain.aliases = false;
+  ParsedFormula expansion = parse_formula(alias->formula, plain);
+  for (const auto& e : expansion.composition.entries()) raw_.push_back(e);
+  result_.aliases.push_back(alias);
+  if (alias->status != AliasStatus::kExact) {
+    result_.approximate = true;
+    result_.warnings.push_back(
+        std::string(alias->name) + " is " + std::string(to_string(alias->status)) + ": read as " +
+        alias->formula + (alias->note.empty() ? "" : " (" + alias->note + ")"));
+  }
+  p_ += n;
+  return true;
+}
+
+// One element or isotope with its amount and charge; returns whether an amount was written.
+bool Parser::parse_element() {
+  std::size_t start = p_;
+  char32_t c0 = peek();
+  char32_t c1 = peek(1);
+  Species species;
+  int z = 0;
+  std::size_t len = 1;
+  if (is_lower(c1)) {
+    z = symbol_to_z(static_cast<char>(c0), static_cast<char>(c1));
+    if (z != 0) len = 2;
+  }
+  if (z == 0) z = symbol_to_z(static_cast<char>(c0));
+  if (z == 0 && (c0 == 'D' || c0 == 'T')) {
+    z = 1;
+    species.mass_number = c0 == 'D' ? 2 : 3;
+  }
+  if (z == 0) {
+    std::string symbol(1, static_cast<char>(c0));
+    if (is_lower(c1)) symbol += static_cast<char>(c1);
+    std::size_t caps = 0;
+    while (is_upper(peek(caps)) || is_digit(peek(caps))) ++caps;
+    fail(start, "unknown element symbol '" + symbol + "'",
+         caps >= 3 ? "not an element symbol or a known abbreviation (see data/formula_aliases.csv)"
+                   : "");
+  }
+  species.z = static_cast<std::uint8_t>(z);
+  p_ += len;
+  Amount amount{Number(1)};
+  bool written = parse_amount(amount);
+  int charge = 0;
+  bool explicit_charge = peek() == '^' || is_superscript(peek());
+  if (parse_charge(amount, written, charge)) {
+    species.has_charge = true;
+    species.charge = static_cast<std::int8_t>(charge);
+    // The amount may follow an explicit charge: Fe^{3+}2O3.
+    if (explicit_charge && !written) written = parse_amount(amount);
+  }
+  raw_.push_back(Composition::Entry{species, amount});
+  return written && (explicit_charge || !species.has_charge);
+}
+
+// After an element or a closing bracket: "2", "0.95", "1/3", "x", "2-x", "1+x", "2.5-2y+2z".
+bool Parser::parse_amount(Amount& out) {
+  char32_t c = peek();
+  if (c == 'o' && (is_digit(peek(1)) || peek(1) == '.')) {
+    fail(p_, "letter 'o' where a number is expected", "did you mean the digit 0?");
+  }
+  if (!is_digit(c) && !is_variable(c)) return false;
+  if (!parse_term(out, false)) return false;
+  // Continue with "+x", "-2y", "-δ" only when the next term has a variable; otherwise the sign
+  // separates mixture components (Li2S-P2S5) or is a charge (Fe2+).
+  while (peek() == '+' || peek() == '-') {
+    std::size_t save = p_;
+    bool minus = peek() == '-';
+    ++p_;
+    Amount t;
+    if (peek() == 'd' && !is_lower(peek(1))) {
+      ++p_;  // "O3-d": d for δ
+      t = Amount::variable("δ");
+    } else if (!parse_term(t, true)) {
+      p_ = save;
+      break;
+    }
+    out = minus ? out - t : out + t;
+  }
+  return true;
+}
+
+// One term: a number, a number times a variable, or a variable.
+bool Parser::parse_term(Amount& out, bool require_variable) {
+  std::size_t save = p_;
+  Number n(1);
+  bool number = false;
+  if (is_digit(peek())) {
+    if (peek() == '0' && is_digit(peek(1))) {
+      std::size_t i = p_;
+      while (is_digit(at(i))) ++i;
+      if (at(i) != '.') {
+        fail(p_, "amount with a leading zero",
+             "did you mean the letter O? (for example PO4, not P04)");
+      }
+    }
+    if (!scan_number(p_, n)) return false;
+    number = true;
+  }
+  // Variables are single letters: the w of "5wt%" is not one.
+  if (is_variable(peek()) && !is_lower(peek(1))) {
+    std::string name;
+    utf8::append(name, peek());
+    ++p_;
+    out = Amount::variable(name, n);
+    return true;
+  }
+  if (!number || require_variable) {
+    p_ = save;
+    return false;
+  }
+  out = Amount(n);
+  return true;
+}
+
+// Digits, with an optional decimal part or "/denominator"; leaves i after the number.
+bool Parser::scan_number(std::size_t& i, Number& out) const {
+  char text[40];
+  std::size_t n = 0;
+  std::size_t start = i;
+  auto take_digits = [&] {
+    while (is_digit(at(i))) {
+      if (n < sizeof text - 1) text[n++] = static_cast<char>(at(i));
+      ++i;
+    }
+  };
+  take_digits();
+  if (i == start) return false;
+  if (at(i) == '.' && is_digit(at(i + 1)) && !adduct_follows(i)) {
+    text[n++] = '.';
+    ++i;
+    take_digits();
+  } else if (at(i) == '/' && is_digit(at(i + 1))) {
+    text[n++] = '/';
+    ++i;
+    take_digits();
+  }
+  if (n >= sizeof text - 1) fail(start, "number too long");
+  if (!Number::parse(std::string_view(text, n), out)) fail(start, "malformed number");
+  return true;
+}
+
+// "CuSO4.5H2O": the '.' at `dot` separates a solvent, it is not a decimal point.
+bool Parser::adduct_follows(std::size_t dot) const {
+  // The integer before the point must not be 0 (Li0.5H2O has an amount, 0.5).
+  if (dot == 0 || !is_digit(at(dot - 1))) return true;
+  std::size_t k = dot;
+  while (k > 0 && is_digit(at(k - 1))) --k;
+  if (at(k) == '0' && k + 1 == dot) return false;
+  std::size_t i = dot + 1;
+  while (is_digit(at(i)) || is_variable(at(i))) ++i;
+  for (std::string_view unit : kAdductUnits) {
+    bool match = true;
+    for (std::size_t j = 0; j < unit.size(); ++j) {
+      if (at(i + j) != static_cast<unsigned char>(unit[j])) match = false;
+    }
+    char32_t after = at(i + unit.size());
+    if (match && !is_digit(after) && !is_lower(after)) return true;
+  }
+  return false;
+}
+
+// Fe^{3+}, Fe^3+, Fe³⁺, and CIF-style Fe2+, O2-, Cl- at the end of a component.
+bool Parser::parse_charge(Amount& amount, bool amount_written, int& charge) {
+  auto sign_of = [](char32_t c) { return c == '+' || c == kSuperPlus ? 1 : -1; };
+  if (peek() == '^' || is_superscript(peek())) {
+    std::size_t start = p_;
+    bool caret = peek() == '^';
+    if (caret) ++p_;
+    bool brace = caret && peek() == '{';
+    if (brace) ++p_;
+    int magnitude = 0;
+    int sign = 0;
+    bool digits = false;
+    for (;;) {
+      char32_t c = peek();
+      if (caret && is_digit(c)) {
+        magnitude = magnitude * 10 + static_cast<int>(c - '0');
+      } else if (!caret && c >= kSuperscript && c < kSuperPlus) {
+        magnitude = magnitude * 10 + static_cast<int>(c - kSuperscript);
+      } else if (sign == 0 &&
+                 (caret ? (c == '+' || c == '-') : (c == kSuperPlus || c == kSuperMinus))) {
+        sign = sign_of(c);
+      } else {
+        break;
+      }
+      digits = digits || sign == 0;
+      ++p_;
+      if (magnitude > 99) fail(start, "charge too large");
+    }
+    if (brace) {
+      if (peek() != '}') fail(p_, "expected '}' to close the charge");
+      ++p_;
+    }
+    if (sign == 0) fail(start, "a charge needs a sign", "write Fe^{3+} or Fe3+");
+    charge = sign * (magnitude == 0 ? 1 : magnitude);
+    return true;
+  }
+  char32_t c = peek();
+  if (c != '+' && c != '-') return false;
+  // The sign is a charge only when nothing of the formula follows it.
+  std::size_t after = next_non_space(p_ + 1);
+  char32_t next = at(after);
+  if (!(next == kEnd || is_close(next) || next == ',' || starts_assignment(after))) return false;
+  if (at(p_ + 1) != kEnd && at(p_ + 1) != ' ' && !is_close(at(p_ + 1)) && at(p_ + 1) != ',') {
+    return false;
+  }
+  int magnitude = 1;
+  if (amount_written) {
+    auto n = amount.number();
+    if (!n || !n->is_integer() || n->num() > 99) return false;
+    magnitude = static_cast<int>(n->num());
+  }
+  ++p_;
+  charge = sign_of(c) * magnitude;
+  amount = Amount(Number(1));
+  return true;
+}
+
+Span Parser::parse_group(std::size_t depth, Amount& multiplier) {
+  std::size_t open = p_;
+  char32_t closer = closer_of(peek());
+  if (depth > kMaxDepth) {
+    fail(open, "brackets nested deeper than " + std::to_string(kMaxDepth) + " levels");
+  }
+  ++p_;
+  Span g{raw_.size(), raw_.size()};
+  // A comma before the closing bracket makes this a mixed site: (Li,Na), (Li0.5,Na0.5).
+  bool site = false;
+  for (std::size_t i = p_, level = 0; i < end_; ++i) {
+    char32_t c = chars_[i];
+    if (is_open(c)) ++level;
+    if (is_close(c)) {
+      if (level == 0) break;
+      --level;
+    }
+    if (c == ',' && level == 0) {
+      site = true;
+      break;
+    }
+  }
+  if (site) {
+    parse_site_list(open);
+  } else {
+    skip_spaces();
+    parse_mixture(depth, closer);
+  }
+  skip_spaces();
+  if (peek() != closer) {
+    if (peek() == kEnd) {
+      fail(open, describe_char(chars_[open]) + " is never closed", "add " + describe_char(closer));
+    }
+    if (is_close(peek())) {
+      fail(p_, "expected " + describe_char(closer) + " to close " + describe_char(chars_[open]) +
+                   " at column " + std::to_string(column(open)) + ", found " +
+                   describe_char(peek()));
+    }
+    fail(p_, "unexpected " + describe_char(peek()) + " inside brackets");
+  }
+  last_close_ = p_++;
+  g.end = raw_.size();
+  parse_amount(multiplier);
+  int charge = 0;
+  parse_charge(multiplier, true, charge);  // a group's net charge does not change the amounts
+  return g;
+}
+
+void Parser::parse_site_list(std::size_t open) {
+  std::size_t first = raw_.size();
+  std::size_t with_amount = 0;
+  std::size_t members = 0;
+  for (;;) {
+    skip_spaces();
+    if (!is_upper(peek())) fail(p_, "expected an element symbol on the mixed site");
+    if (parse_element()) ++with_amount;
+    ++members;
+    skip_spaces();
+    if (peek() != ',') break;
+    ++p_;
+  }
+  if (with_amount == members) return;  // explicit amounts: an ordinary sum
+  if (with_amount != 0) {
+    fail(open, "give amounts for every element on the mixed site or for none");
+  }
+  // Unknown split: share the site equally and say so.
+  MixedSite site;
+  site.total = Amount(Number(1));
+  std::string names;
+  for (std::size_t i = first; i < raw_.size(); ++i) {
+    raw_[i].amount = Amount(Number::fraction(1, static_cast<std::int64_t>(members)));
+    site.elements.push_back(raw_[i].species.z);
+    names += (names.empty() ? "" : ",") + raw_[i].species.symbol();
+  }
+  result_.mixed_sites.push_back(site);
+  result_.approximate = true;
+  result_.warnings.push_back("(" + names + "): the split of the site is not given; assumed equal");
+}
+
+void Parser::scale(Span span, const Amount& factor) {
+  if (factor.is_constant() && factor.constant() == Number(1)) return;
+  for (std::size_t i = span.begin; i < span.end; ++i) {
+    try {
+      raw_[i].amount = raw_[i].amount * factor;
+    } catch (const InvalidArgument& e) {
+      fail(p_ > 0 ? p_ - 1 : 0, e.what(), "give values for the variables, e.g. --set x=0.3");
+    }
+  }
+}
+
+Composition Parser::collect(Span span) const {
+  Composition c;
+  for (std::size_t i = span.begin; i < span.end; ++i) c.add(raw_[i].species, raw_[i].amount);
+  return c;
+}
+
+// "Li3PS4 – 30 wt% SiO2": weight fractions become moles with the components' molar masses.
+void Parser::resolve_weight_percent(std::vector<Item>& items, std::size_t depth) {
+  bool any = std::any_of(items.begin(), items.end(), [](const Item& i) {
+    return i.coefficient.basis == ComponentBasis::kWeightPercent;
+  });
+  if (!any) return;
+  Number given(0);
+  const Item* rest = nullptr;
+  for (const Item& item : items) {
+    if (item.coefficient.basis == ComponentBasis::kWeightPercent) {
+      auto n = item.coefficient.value.number();
+      if (!n) fail(item.text_begin, "a weight percentage must be a number");
+      given += *n;
+    } else if (item.coefficient.present) {
+      fail(item.text_begin, "cannot mix weight percentages and mole amounts",
+           "give every component in wt%, or leave one without an amount for the rest");
+    } else if (rest != nullptr) {
+      fail(item.text_begin, "only one component may take the remaining weight percentage");
+    } else {
+      rest = &item;
+    }
+  }
+  double remainder = 100.0 - given.value();
+  if (rest != nullptr && remainder <= 0) {
+    fail(rest->text_begin, "the weight percentages already add up to " + given.to_string());
+  }
+  std::vector<double> moles;
+  double total = 0;
+  for (const Item& item : items) {
+    double w = &item == rest ? remainder : item.coefficient.value.number()->value();
+    double mass = 0;
+    for (std::size_t i = item.span.begin; i < item.span.end; ++i) {
+      auto n = raw_[i].amount.number();
+      if (!n) fail(item.text_begin, "a weight-percent mixture needs numeric amounts");
+      mass += n->value() * raw_[i].species.mass();
+    }
+    moles.push_back(w / mass);
+    total += moles.back();
+  }
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    Number fraction = Number::approximate(moles[k] / total);
+    scale(items[k].span, Amount(fraction));
+    items[k].coefficient.value = Amount(fraction);
+  }
+  // Record the mole amounts on the top-level components, which are in the same order.
+  if (depth == 0 && items.size() == components_.size()) {
+    for (std::size_t k = 0; k < items.size(); ++k) {
+      components_[k].moles = Amount(Number::approximate(moles[k] / total));
+      if (&items[k] == rest) {
+        components_[k].basis = ComponentBasis::kWeightPercent;
+        components_[k].coefficient = Amount(Number::approximate(remainder));
+      }
+    }
+  }
+  result_.approximate = true;
+  result_.warnings.push_back("weight percentages converted to mole fractions with molar masses");
+}
+
+void Parser::finish() {
+  result_.values = written_values_;
+  for (const auto& [name, value] : options_.values) result_.values[name] = value;
+  Composition total;
+  for (const auto& e : raw_) total.add(e.species, e.amount.substitute(result_.values));
+  // Drop species whose amount is exactly zero (Li1-xNax with x = 1).
+  std::vector<Composition::Entry> kept;
+  for (const auto& e : total.entries()) {
+    if (auto n = e.amount.number()) {
+      if (n->negative()) {
+        throw ParseError(
+            {"", 0, 0},
+            "the amount of " + e.species.symbol() + " is negative (" + n->to_string() + ")",
+            "check the variable values");
+      }
+      if (n->is_zero()) continue;
+    }
+    kept.push_back(e);
+  }
+  result_.composition = Composition(std::move(kept));
+  if (result_.composition.empty()) fail(0, "the formula contains no atoms");
+  if (components_.size() > 1) {
+    for (auto& c : components_) {
+      c.composition = c.composition.substitute(result_.values);
+      c.moles = c.moles.substitute(result_.values);
+      c.coefficient = c.coefficient.substitute(result_.values);
+    }
+    result_.components = std::move(components_);
+  }
+  for (const auto& [name, value] : result_.values) {
+    bool used = false;
+    for (const auto& e : raw_) {
+      for (const auto& t : e.amount.terms()) used = used || t.variable == name;
+    }
+    if (!used)
+      result_.warnings.push_back("the variable " + name + " does not occur in the formula");
+  }
+}
+
+}  // namespace
+
+std::string_view to_string(ComponentBasis basis) {
+  switch (basis) {
+    case ComponentBasis::kMole:
+      return "mol";
+    case ComponentBasis::kMolePercent:
+      return "mol%";
+    case ComponentBasis::kWeightPercent:
+      return "wt%";
+  }
+  return "mol";
+}
+
+ParsedFormula parse_formula(std::string_view text, const FormulaOptions& options) {
+  return Parser(text, options).run();
+}
+
+std::pair<std::string, Number> parse_binding(std::string_view text) {
+  auto eq = text.find('=');
+  if (eq == std::string_view::npos || eq == 0) {
+    throw InvalidArgument("expected NAME=VALUE, e.g. x=0.3, got '" + std::string(text) + "'");
+  }
+  std::string name(text.substr(0, eq));
+  std::string_view value = text.substr(eq + 1);
+  bool negative = !value.empty() && value.front() == '-';
+  if (negative) value.remove_prefix(1);
+  Number n;
+  if (!Number::parse(value, n)) {
+    throw InvalidArgument("'" + std::string(text.substr(eq + 1)) + "' is not a number");
+  }
+  return {name, negative ? -n : n};
+}
+
+std::string ParsedFormula::descriptive() const {
+  auto plain = [](const std::string& s) {
+    return std::all_of(s.begin(), s.end(), [](char c) {
+      return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+             c == '(' || c == ')' || c == '[' || c == ']' || c == '{' || c == '}' || c == '.' ||
+             c == ' ' || c == ',' || c == '+' || c == '-';
+    });
+  };
+  if (!components.empty() && aliases.empty()) {
+    std::string out;
+    for (const auto& c : components) {
+      if (!out.empty()) out += ' ';
+      auto n = c.moles.number();
+      std::string formula = c.composition.symbolic() ? c.text : c.composition.formula();
+      out += "(" + formula + ")";
+      if (!n || !(*n == Number(1))) {
+        out += n ? (n->exact() ? n->to_string() : Number::approximate(n->value()).to_string())
+                 : c.moles.to_string();
+      }
+    }
+    if (plain(out)) return out;
+  }
+  if (aliases.empty() && phase.empty() && values.empty() && warnings.empty() && plain(input)) {
+    return input;
+  }
+  return composition.formula();
+}
+
+}  // namespace pb::chem

@@ -1,0 +1,24 @@
+#pragma once
+/// Subcommands of the `phasebook` program: each file adds one to the app and returns the
+/// function that runs it; main.cpp lists them in one registration table.
+#include <functional>
+
+namespace CLI {
+class App;
+}
+
+namespace pb::cli {
+
+/// Exit codes (ARCHITECTURE.md §4).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+
+/// Runs a configured subcommand and returns its exit code.
+using Runner = std::function<int()>;
+
+Runner add_formula_command(CLI::App& app);
+Runner add_element_command(CLI::App& app);
+Runner add_descriptors_command(CLI::App& app);
+
+}  // namespace pb::cli

@@ -1,0 +1,55 @@
+// The `phasebook` program: git-style subcommands; exceptions become exit codes here only.
+#include <fmt/core.h>
+
+#include <CLI/CLI.hpp>
+#include <map>
+
+#include "cli/commands.hpp"
+#include "util/error.hpp"
+
+namespace {
+
+// One line per subcommand: adding a command touches its own file and this table.
+const std::pair<const char*, pb::cli::Runner (*)(CLI::App&)> kCommands[] = {
+    {"formula", pb::cli::add_formula_command},
+    {"element", pb::cli::add_element_command},
+    {"descriptors", pb::cli::add_descriptors_command},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Phasebook: inorganic-materials data platform"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "phasebook 0.1.0");
+  std::map<CLI::App*, pb::cli::Runner> runners;
+  for (const auto& [name, add] : kCommands) {
+    pb::cli::Runner run = add(app);
+    runners.emplace(app.get_subcommand(name), std::move(run));
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return pb::cli::kExitUsage;
+  }
+  try {
+    for (CLI::App* sub : app.get_subcommands()) return runners.at(sub)();
+  } catch (const pb::ParseError& e) {
+    fmt::print(stderr, "{}\n", e.what());
+    return pb::cli::kExitFailed;
+  } catch (const pb::InvalidArgument& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return pb::cli::kExitUsage;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return pb::cli::kExitFailed;
+  }
+  return pb::cli::kExitUsage;
+}

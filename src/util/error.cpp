@@ -1,0 +1,40 @@
+#include "util/error.hpp"
+
+namespace pb {
+
+namespace {
+std::string compose_what(const SourceLocation& where, const std::string& message) {
+  // file:line:col: error: message (compiler style) when there is a file or a line; a lone
+  // column (a formula, a filter) reads "error at column 3: message".
+  if (where.file.empty() && where.line == 0) {
+    return where.column > 0 ? "error at column " + std::to_string(where.column) + ": " + message
+                            : "error: " + message;
+  }
+  std::string out;
+  if (!where.file.empty()) out += where.file + ":";
+  if (where.line > 0) out += std::to_string(where.line) + ":";
+  if (where.column > 0) out += std::to_string(where.column) + ":";
+  return out + " error: " + message;
+}
+}  // namespace
+
+ParseError::ParseError(SourceLocation where, std::string message, std::string hint)
+    : std::runtime_error(compose_what(where, message)),
+      where_(std::move(where)),
+      message_(std::move(message)),
+      hint_(std::move(hint)) {}
+
+std::string ParseError::describe() const { return what(); }
+
+std::string ParseError::caret_line(std::string_view input, std::size_t column) {
+  // Control characters would break the alignment, so they are shown as spaces.
+  std::string shown;
+  shown.reserve(input.size());
+  for (char c : input) shown += (static_cast<unsigned char>(c) < 0x20) ? ' ' : c;
+  std::string out = shown + "\n";
+  std::size_t pad = column > 0 ? column - 1 : 0;
+  out += std::string(pad, ' ') + "^";
+  return out;
+}
+
+}  // namespace pb
