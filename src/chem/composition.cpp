@@ -352,15 +352,21 @@ std::string Composition::formula() const {
   }
   sort_by_electronegativity(zs);
   std::string out;
+  bool after_decimal = false;
   for (int z : zs) {
     for (const Entry& e : entries_) {
       if (e.species.z != z || e.amount == Amount(Number(0))) continue;
+      // "Li1.5H2O" would read back as Li1·5H2O (the hydrate reading of '.', see formula.cpp):
+      // a space after a decimal amount keeps the text unambiguous.
+      char first = e.species.symbol()[0];
+      if (after_decimal && (first == 'H' || first == 'D' || first == 'N')) out += ' ';
       std::string amount =
           e.amount.is_constant() ? amount_text(e.amount.constant()) : e.amount.to_string();
       if (!e.amount.is_constant() && e.amount.terms().size() + !e.amount.constant().is_zero() > 1) {
         amount = "(" + amount + ")";
       }
       out += append_amount(e.species.symbol(), amount);
+      after_decimal = amount.find('.') != std::string::npos && amount.back() != ')';
     }
   }
   return out;

@@ -91,3 +91,17 @@ TEST(Composition, SymbolicCompositionRefusesNumbers) {
   EXPECT_NEAR(c.substitute(v).molar_mass(),
               1.3 * 6.941 + 0.3 * 26.9815386 + 1.7 * 47.867 + 3 * 30.973762 + 12 * 15.9994, 1e-6);
 }
+
+TEST(Composition, FormulaTextReadsBackAsTheSameComposition) {
+  // Found by fuzz/formula_fuzz.cpp: "Cs4.82H2O" reads as Cs4·82H2O, so formula() adds a space.
+  for (const char* text : {"1H2OCs4.82", "Li1.5H2O1", "Li0.5H2O", "Na1.5NH3", "CuSO4*5H2O"}) {
+    SCOPED_TRACE(text);
+    auto c = comp(text);
+    pb::chem::FormulaOptions plain;
+    plain.aliases = false;
+    auto again = parse_formula(c.formula(), plain).composition;
+    for (const auto& a : c.element_amounts()) EXPECT_EQ(again.amount_of(a.z), a.amount);
+    EXPECT_EQ(again.element_amounts().size(), c.element_amounts().size());
+  }
+  EXPECT_EQ(comp("1H2OCs4.82").formula(), "Cs4.82 H2O");
+}
