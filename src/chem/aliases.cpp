@@ -18,6 +18,7 @@ namespace {
 struct AliasTable {
   std::vector<Alias> rows;
   std::unordered_map<std::string_view, const Alias*> by_name;
+  std::size_t longest = 0;
 };
 
 AliasTable load() {
@@ -41,7 +42,10 @@ AliasTable load() {
                                                 "status must be exact, approximate or ambiguous");
     t.rows.push_back(Alias{r[0], r[1], status, r[3], r[4]});
   }
-  for (const Alias& a : t.rows) t.by_name.emplace(a.name, &a);
+  for (const Alias& a : t.rows) {
+    t.by_name.emplace(a.name, &a);
+    t.longest = std::max(t.longest, a.name.size());
+  }
   return t;
 }
 
@@ -65,6 +69,8 @@ std::string_view to_string(AliasStatus status) {
 }
 
 std::span<const Alias> aliases() { return table().rows; }
+
+std::size_t max_alias_length() { return table().longest; }
 
 const Alias* find_alias(std::string_view name) {
   const auto& m = table().by_name;

@@ -29,5 +29,7 @@ std::string_view to_string(AliasStatus status);
 std::span<const Alias> aliases();
 /// The alias with exactly this name (case-sensitive), or nullptr.
 const Alias* find_alias(std::string_view name);
+/// Length of the longest alias name (lets lexers skip lookups for longer words).
+std::size_t max_alias_length();
 
 }  // namespace pb::chem

@@ -6,6 +6,23 @@
 
 namespace pb::chem {
 
+Amount::Amount(const Amount& o)
+    : constant_(o.constant_),
+      terms_(o.terms_ ? std::make_unique<std::vector<Term>>(*o.terms_) : nullptr) {}
+
+Amount& Amount::operator=(const Amount& o) {
+  if (this != &o) {
+    constant_ = o.constant_;
+    terms_ = o.terms_ ? std::make_unique<std::vector<Term>>(*o.terms_) : nullptr;
+  }
+  return *this;
+}
+
+const std::vector<Amount::Term>& Amount::terms() const {
+  static const std::vector<Term> kNone;
+  return terms_ ? *terms_ : kNone;
+}
+
 Amount Amount::variable(std::string name, Number coefficient) {
   Amount a;
   a.add_term(name, coefficient);
@@ -13,20 +30,25 @@ Amount Amount::variable(std::string name, Number coefficient) {
 }
 
 void Amount::add_term(const std::string& variable, const Number& coefficient) {
-  auto it = std::lower_bound(terms_.begin(), terms_.end(), variable,
+  if (!terms_) {
+    if (coefficient.is_zero()) return;
+    terms_ = std::make_unique<std::vector<Term>>();
+  }
+  auto& terms = *terms_;
+  auto it = std::lower_bound(terms.begin(), terms.end(), variable,
                              [](const Term& t, const std::string& v) { return t.variable < v; });
-  if (it != terms_.end() && it->variable == variable) {
+  if (it != terms.end() && it->variable == variable) {
     it->coefficient += coefficient;
-    if (it->coefficient.is_zero()) terms_.erase(it);
+    if (it->coefficient.is_zero()) terms.erase(it);
   } else if (!coefficient.is_zero()) {
-    terms_.insert(it, Term{variable, coefficient});
+    terms.insert(it, Term{variable, coefficient});
   }
 }
 
 Amount Amount::operator+(const Amount& o) const {
   Amount r = *this;
   r.constant_ += o.constant_;
-  for (const Term& t : o.terms_) r.add_term(t.variable, t.coefficient);
+  for (const Term& t : o.terms()) r.add_term(t.variable, t.coefficient);
   return r;
 }
 
@@ -41,15 +63,16 @@ Amount Amount::operator*(const Amount& o) const {
   const Number& factor = is_constant() ? constant_ : o.constant_;
   Amount r;
   r.constant_ = symbolic.constant_ * factor;
-  for (const Term& t : symbolic.terms_) r.add_term(t.variable, t.coefficient * factor);
+  for (const Term& t : symbolic.terms()) r.add_term(t.variable, t.coefficient * factor);
   return r;
 }
 
 bool Amount::operator==(const Amount& o) const {
-  if (!(constant_ == o.constant_) || terms_.size() != o.terms_.size()) return false;
-  for (std::size_t i = 0; i < terms_.size(); ++i) {
-    if (terms_[i].variable != o.terms_[i].variable ||
-        !(terms_[i].coefficient == o.terms_[i].coefficient)) {
+  const auto& a = terms();
+  const auto& b = o.terms();
+  if (!(constant_ == o.constant_) || a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i].variable != b[i].variable || !(a[i].coefficient == b[i].coefficient)) {
       return false;
     }
   }
@@ -57,9 +80,9 @@ bool Amount::operator==(const Amount& o) const {
 }
 
 Amount Amount::substitute(const Bindings& values) const {
-  if (terms_.empty() || values.empty()) return *this;
+  if (is_constant() || values.empty()) return *this;
   Amount r(constant_);
-  for (const Term& t : terms_) {
+  for (const Term& t : *terms_) {
     auto it = values.find(t.variable);
     if (it != values.end()) {
       r.constant_ += t.coefficient * it->second;
@@ -77,8 +100,8 @@ std::optional<Number> Amount::number() const {
 
 std::string Amount::to_string() const {
   std::string out;
-  if (!constant_.is_zero() || terms_.empty()) out = constant_.to_string();
-  for (const Term& t : terms_) {
+  if (!constant_.is_zero() || is_constant()) out = constant_.to_string();
+  for (const Term& t : terms()) {
     bool neg = t.coefficient.negative();
     Number mag = neg ? -t.coefficient : t.coefficient;
     if (!out.empty() || neg) out += neg ? "-" : "+";

@@ -2,6 +2,7 @@
 /// Stoichiometric amounts that may depend on composition variables: `2-x`, `3-δ`, `2.5-2y+2z`,
 /// kept as affine expressions c0 + c1*x + c2*y ... and evaluated once values are known.
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,11 +24,16 @@ class Amount {
 
   Amount() = default;
   Amount(Number constant) : constant_(constant) {}  // NOLINT: implicit by design
+  Amount(const Amount& o);
+  Amount(Amount&&) noexcept = default;
+  Amount& operator=(const Amount& o);
+  Amount& operator=(Amount&&) noexcept = default;
+  ~Amount() = default;
   static Amount variable(std::string name, Number coefficient = 1);
 
-  bool is_constant() const { return terms_.empty(); }
+  bool is_constant() const { return !terms_ || terms_->empty(); }
   const Number& constant() const { return constant_; }
-  const std::vector<Term>& terms() const { return terms_; }
+  const std::vector<Term>& terms() const;
 
   Amount operator+(const Amount& o) const;
   Amount operator-(const Amount& o) const;
@@ -47,7 +53,9 @@ class Amount {
   void add_term(const std::string& variable, const Number& coefficient);
 
   Number constant_;
-  std::vector<Term> terms_;  ///< sorted by variable name, no zero coefficients
+  // Sorted by variable name, no zero coefficients. Behind a pointer that stays null for plain
+  // numbers, so that copying the common, constant amounts costs no allocation.
+  std::unique_ptr<std::vector<Term>> terms_;
 };
 
 }  // namespace pb::chem

@@ -68,8 +68,24 @@ double Species::mass() const {
   return element_of(z).atomic_mass();
 }
 
-Composition::Composition(std::vector<Entry> entries) {
-  for (auto& e : entries) add(e.species, e.amount);
+Composition::Composition(std::vector<Entry> entries) : entries_(std::move(entries)) {
+  // Merge equal species into their first appearance, in place.
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    auto first =
+        std::find_if(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(kept),
+                     [&](const Entry& e) { return e.species == entries_[i].species; });
+    if (first != entries_.begin() + static_cast<std::ptrdiff_t>(kept)) {
+      first->amount += entries_[i].amount;
+    } else {
+      if (kept != i) entries_[kept] = std::move(entries_[i]);
+      ++kept;
+    }
+  }
+  entries_.resize(kept);
+  std::erase_if(entries_, [](const Entry& e) {
+    return e.amount.is_constant() && e.amount.constant().is_zero();
+  });
 }
 
 void Composition::add(const Species& species, const Amount& amount) {

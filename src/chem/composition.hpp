@@ -41,6 +41,7 @@ class Composition {
   };
 
   Composition() = default;
+  /// Takes the entries, merging repeated species and dropping amounts that are exactly zero.
   explicit Composition(std::vector<Entry> entries);
 
   const std::vector<Entry>& entries() const { return entries_; }

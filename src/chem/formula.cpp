@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <span>
 
 #include "chem/element.hpp"
 #include "util/error.hpp"
@@ -98,12 +99,41 @@ struct Coefficient {
   ComponentBasis basis = ComponentBasis::kMole;
 };
 
-// A mixture component while parsing; `unit` is only filled at the top level.
+// A mixture component while parsing (one level of parse_mixture).
 struct Item {
   Span span;
   Coefficient coefficient;
   std::size_t text_begin = 0;
-  std::size_t text_end = 0;
+};
+
+// A top-level component, materialised into a FormulaComponent only when there are several.
+struct PendingComponent {
+  std::size_t text_begin;  // normalised character range of its text
+  std::size_t text_end;
+  Amount coefficient;
+  ComponentBasis basis;
+  Amount moles;
+  Span unit;  // its unscaled entries in Scratch::units
+};
+
+// Working storage of one parse. Reused across calls on a thread so that parsing a formula
+// allocates almost nothing; a parse started during another (alias expansion) has its own.
+struct Scratch {
+  std::u32string chars;                 // normalised code points
+  std::vector<std::uint32_t> offsets;   // byte offset in the input of each of them
+  std::vector<Composition::Entry> raw;  // species in order of appearance, scaled in place
+  std::vector<Composition::Entry> units;
+  std::vector<PendingComponent> pending;
+  std::vector<Item> items;  // a stack: each parse_mixture level owns the items above its base
+
+  void clear() {
+    chars.clear();
+    offsets.clear();
+    raw.clear();
+    units.clear();
+    pending.clear();
+    items.clear();
+  }
 };
 
 class Parser {
@@ -111,13 +141,14 @@ class Parser {
   Parser(std::string_view text, const FormulaOptions& options)
       : options_(options),
         nested_(busy()),
-        chars_(nested_ ? own_chars_ : shared_chars()),
-        offsets_(nested_ ? own_offsets_ : shared_offsets()) {
+        scratch_(nested_ ? own_scratch_ : shared_scratch()),
+        chars_(scratch_.chars),
+        offsets_(scratch_.offsets),
+        raw_(scratch_.raw),
+        pending_(scratch_.pending) {
     busy() = true;
+    scratch_.clear();
     result_.input = std::string(text);
-    chars_.clear();
-    offsets_.clear();
-    raw_.reserve(8);
     decode(text);
   }
   ~Parser() { busy() = nested_; }
@@ -127,19 +158,13 @@ class Parser {
   ParsedFormula run();
 
  private:
-  // The decoded text lives in per-thread buffers reused across calls (no allocation per
-  // formula); a parse started while another is running (alias expansion) uses its own.
   static bool& busy() {
     static thread_local bool b = false;
     return b;
   }
-  static std::u32string& shared_chars() {
-    static thread_local std::u32string b;
-    return b;
-  }
-  static std::vector<std::uint32_t>& shared_offsets() {
-    static thread_local std::vector<std::uint32_t> c;
-    return c;
+  static Scratch& shared_scratch() {
+    static thread_local Scratch s;
+    return s;
   }
 
   void decode(std::string_view text);
@@ -174,7 +199,7 @@ class Parser {
 
   void strip_quotes();
   void parse_phase();
-  std::vector<Item> parse_mixture(std::size_t depth, char32_t closer);
+  void parse_mixture(std::size_t depth, char32_t closer);
   Item parse_component(std::size_t depth);
   Span parse_blend(std::size_t depth, Coefficient first);
   Span parse_unit(std::size_t depth, const Amount& coefficient, bool& split);
@@ -193,29 +218,40 @@ class Parser {
   bool parse_charge(Amount& amount, bool amount_written, int& charge);
   bool adduct_follows(std::size_t dot) const;
   void scale(Span span, const Amount& factor);
-  void resolve_weight_percent(std::vector<Item>& items, std::size_t depth);
-  Composition collect(Span span) const;
+  void resolve_weight_percent(std::size_t base, std::size_t depth);
+  Span snapshot(Span span);
+  Composition unit_composition(Span unit) const;
   void finish();
 
   const FormulaOptions& options_;
   bool nested_;
-  std::u32string own_chars_;
-  std::vector<std::uint32_t> own_offsets_;
+  Scratch own_scratch_;
+  Scratch& scratch_;
   std::u32string& chars_;
-  std::vector<std::uint32_t>& offsets_;  // byte offset in the input of each normalised char
+  std::vector<std::uint32_t>& offsets_;
+  std::vector<Composition::Entry>& raw_;
+  // Components of the top-level mixture, blend or group list, in order of appearance.
+  std::vector<PendingComponent>& pending_;
   std::size_t p_ = 0;
   std::size_t end_ = 0;
-  std::vector<Composition::Entry> raw_;
   std::size_t last_close_ = 0;  // index of the closing bracket of the last group parsed
   ParsedFormula result_;
   Bindings written_values_;
-  // Components of the top-level mixture, blend or group list, in order of appearance.
-  std::vector<FormulaComponent> components_;
 };
 
 void Parser::decode(std::string_view text) {
   std::size_t col = 0;
+  chars_.reserve(text.size());
+  offsets_.reserve(text.size());
   for (std::size_t i = 0, len = 0; i < text.size(); i += len) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x20 && byte < 0x7F) {  // printable ASCII: the common case
+      ++col;
+      len = 1;
+      chars_.push_back(byte);
+      offsets_.push_back(static_cast<std::uint32_t>(i));
+      continue;
+    }
     char32_t c = utf8::decode(text, i, len);
     ++col;
     if (c == utf8::kInvalid) {
@@ -352,11 +388,12 @@ void Parser::parse_assignments() {
   }
 }
 
-std::vector<Item> Parser::parse_mixture(std::size_t depth, char32_t closer) {
-  std::vector<Item> items;
+void Parser::parse_mixture(std::size_t depth, char32_t closer) {
+  std::size_t base = scratch_.items.size();
   for (;;) {
     skip_spaces();
-    items.push_back(parse_component(depth));
+    Item item = parse_component(depth);
+    scratch_.items.push_back(std::move(item));
     bool spaced = skip_spaces();
     char32_t c = peek();
     if (c == kEnd || c == closer || (is_close(c) && depth > 0)) break;
@@ -374,15 +411,15 @@ std::vector<Item> Parser::parse_mixture(std::size_t depth, char32_t closer) {
     if (c == ',' && depth > 0) fail(p_, "unexpected ','", "a mixed site is written (Li,Na)");
     break;
   }
-  resolve_weight_percent(items, depth);
-  return items;
+  resolve_weight_percent(base, depth);
+  scratch_.items.resize(base);
 }
 
 Item Parser::parse_component(std::size_t depth) {
   Item item;
   item.text_begin = p_;
   item.span.begin = raw_.size();
-  std::size_t components_before = components_.size();
+  std::size_t components_before = pending_.size();
   Coefficient coefficient = parse_coefficient();
   std::size_t unit_begin = p_;
   if (coefficient.basis == ComponentBasis::kWeightPercent ||
@@ -391,20 +428,19 @@ Item Parser::parse_component(std::size_t depth) {
     Span blend = parse_blend(depth, parse_coefficient());
     item.span = blend;
     item.coefficient = coefficient;
-    if (coefficient.basis == ComponentBasis::kMolePercent) scale(blend, coefficient.value);
     if (depth == 0) {
-      components_.resize(components_before);
-      components_.push_back(FormulaComponent{std::string(), coefficient.value, coefficient.basis,
-                                             coefficient.value, collect(blend)});
+      // The whole blend is one component: replace the parts parse_blend recorded.
+      pending_.resize(components_before);
+      pending_.push_back(PendingComponent{unit_begin, unit_begin, coefficient.value,
+                                          coefficient.basis, coefficient.value, snapshot(blend)});
     }
+    if (coefficient.basis == ComponentBasis::kMolePercent) scale(blend, coefficient.value);
   } else {
     item.span = parse_blend(depth, coefficient);
   }
-  item.text_end = p_;
-  while (item.text_end > item.text_begin && chars_[item.text_end - 1] == ' ') --item.text_end;
-  if (depth == 0 && components_.size() == components_before + 1 &&
-      components_.back().text.empty()) {
-    components_.back().text = source_text(unit_begin, item.text_end);
+  if (depth == 0 && pending_.size() == components_before + 1 &&
+      pending_.back().text_end == pending_.back().text_begin) {
+    pending_.back().text_end = p_;
   }
   return item;
 }
@@ -482,9 +518,8 @@ Span Parser::parse_blend(std::size_t depth, Coefficient first) {
     bool split = false;
     Span unit = parse_unit(depth, coefficient.value, split);
     if (depth == 0 && !split) {
-      components_.push_back(FormulaComponent{source_text(text_begin, p_), coefficient.value,
-                                             ComponentBasis::kMole, coefficient.value,
-                                             collect(unit)});
+      pending_.push_back(PendingComponent{text_begin, p_, coefficient.value, ComponentBasis::kMole,
+                                          coefficient.value, snapshot(unit)});
     }
     scale(unit, coefficient.value);
     blend.end = raw_.size();
@@ -508,7 +543,7 @@ Span Parser::parse_unit(std::size_t depth, const Amount& coefficient, bool& spli
   Span unit{raw_.size(), raw_.size()};
   std::size_t terms = 0;
   std::size_t groups = 0;
-  std::vector<FormulaComponent> group_parts;  // top level only: "(Li2O)50 (P2O5)50"
+  std::size_t parts_begin = pending_.size();  // top level: each group may be a component
   if (options_.aliases && parse_alias()) {
     ++terms;
   }
@@ -523,8 +558,8 @@ Span Parser::parse_unit(std::size_t depth, const Amount& coefficient, bool& spli
       Span g = parse_group(depth + 1, multiplier);
       if (depth == 0) {
         // The bracketed text, without the brackets and the multiplier.
-        group_parts.push_back(FormulaComponent{source_text(text_begin + 1, last_close_), multiplier,
-                                               ComponentBasis::kMole, multiplier, collect(g)});
+        pending_.push_back(PendingComponent{text_begin + 1, last_close_, multiplier,
+                                            ComponentBasis::kMole, multiplier, snapshot(g)});
       }
       scale(g, multiplier);
       ++terms;
@@ -550,26 +585,28 @@ Span Parser::parse_unit(std::size_t depth, const Amount& coefficient, bool& spli
   // A unit made only of bracketed groups is a list of components: "(Li2O)50 (P2O5)50".
   split = depth == 0 && groups == terms && groups >= 2;
   if (split) {
-    for (auto& part : group_parts) {
-      part.coefficient = part.coefficient * coefficient;
-      part.moles = part.coefficient;
-      components_.push_back(std::move(part));
+    for (std::size_t i = parts_begin; i < pending_.size(); ++i) {
+      pending_[i].coefficient = pending_[i].coefficient * coefficient;
+      pending_[i].moles = pending_[i].coefficient;
     }
+  } else {
+    pending_.resize(parts_begin);
   }
   return unit;
 }
 
 bool Parser::parse_alias() {
   // The longest run of ASCII letters and digits, looked up as a whole.
+  static const std::size_t longest = max_alias_length();
   char name[32];
   std::size_t n = 0;
-  while (n < sizeof name) {
+  while (n <= longest && n < sizeof name) {
     char32_t c = peek(n);
     if (!(is_upper(c) || is_lower(c) || is_digit(c))) break;
     name[n] = static_cast<char>(c);
     ++n;
   }
-  if (n < 2 || n == sizeof name) return false;
+  if (n < 2 || n > longest) return false;
   const Alias* alias = find_alias(std::string_view(name, n));
   if (alias == nullptr) return false;
   FormulaOptions plain;
@@ -690,29 +727,42 @@ bool Parser::parse_term(Amount& out, bool require_variable) {
 }
 
 // Digits, with an optional decimal part or "/denominator"; leaves i after the number.
+// Accumulates the exact value directly; only very long numbers go through Number::parse.
 bool Parser::scan_number(std::size_t& i, Number& out) const {
-  char text[40];
-  std::size_t n = 0;
+  constexpr std::int64_t kLimit = 100'000'000'000'000'000;  // 1e17: one more digit fits
   std::size_t start = i;
-  auto take_digits = [&] {
-    while (is_digit(at(i))) {
-      if (n < sizeof text - 1) text[n++] = static_cast<char>(at(i));
-      ++i;
+  std::int64_t num = 0;
+  std::int64_t den = 1;
+  bool overflow = false;
+  auto take_digits = [&](std::int64_t& value, bool scale_den) {
+    for (; is_digit(at(i)); ++i) {
+      if (value >= kLimit || den >= kLimit) {
+        overflow = true;
+        continue;
+      }
+      value = value * 10 + static_cast<std::int64_t>(at(i) - '0');
+      if (scale_den) den *= 10;
     }
   };
-  take_digits();
+  take_digits(num, false);
   if (i == start) return false;
+  std::int64_t divisor = 1;
   if (at(i) == '.' && is_digit(at(i + 1)) && !adduct_follows(i)) {
-    text[n++] = '.';
     ++i;
-    take_digits();
+    take_digits(num, true);
   } else if (at(i) == '/' && is_digit(at(i + 1))) {
-    text[n++] = '/';
     ++i;
-    take_digits();
+    divisor = 0;
+    take_digits(divisor, false);
+    if (divisor == 0) fail(i - 1, "division by zero in a fraction");
   }
-  if (n >= sizeof text - 1) fail(start, "number too long");
-  if (!Number::parse(std::string_view(text, n), out)) fail(start, "malformed number");
+  if (overflow) {
+    std::string text;
+    for (std::size_t k = start; k < i; ++k) text += static_cast<char>(at(k));
+    if (!Number::parse(text, out)) fail(start, "malformed number");
+    return true;
+  }
+  out = Number::fraction(num, den * divisor);
   return true;
 }
 
@@ -883,14 +933,29 @@ void Parser::scale(Span span, const Amount& factor) {
   }
 }
 
-Composition Parser::collect(Span span) const {
-  Composition c;
-  for (std::size_t i = span.begin; i < span.end; ++i) c.add(raw_[i].species, raw_[i].amount);
-  return c;
+// Copies raw entries (before they are scaled) so a top-level component keeps its own formula.
+Span Parser::snapshot(Span span) {
+  Span copy{scratch_.units.size(), 0};
+  scratch_.units.insert(scratch_.units.end(),
+                        raw_.begin() + static_cast<std::ptrdiff_t>(span.begin),
+                        raw_.begin() + static_cast<std::ptrdiff_t>(span.end));
+  copy.end = scratch_.units.size();
+  return copy;
+}
+
+Composition Parser::unit_composition(Span unit) const {
+  std::vector<Composition::Entry> entries;
+  entries.reserve(unit.end - unit.begin);
+  for (std::size_t i = unit.begin; i < unit.end; ++i) {
+    const auto& e = scratch_.units[i];
+    entries.push_back(Composition::Entry{e.species, e.amount.substitute(result_.values)});
+  }
+  return Composition(std::move(entries));
 }
 
 // "Li3PS4 – 30 wt% SiO2": weight fractions become moles with the components' molar masses.
-void Parser::resolve_weight_percent(std::vector<Item>& items, std::size_t depth) {
+void Parser::resolve_weight_percent(std::size_t base, std::size_t depth) {
+  std::span<Item> items(scratch_.items.data() + base, scratch_.items.size() - base);
   bool any = std::any_of(items.begin(), items.end(), [](const Item& i) {
     return i.coefficient.basis == ComponentBasis::kWeightPercent;
   });
@@ -934,12 +999,12 @@ void Parser::resolve_weight_percent(std::vector<Item>& items, std::size_t depth)
     items[k].coefficient.value = Amount(fraction);
   }
   // Record the mole amounts on the top-level components, which are in the same order.
-  if (depth == 0 && items.size() == components_.size()) {
+  if (depth == 0 && items.size() == pending_.size()) {
     for (std::size_t k = 0; k < items.size(); ++k) {
-      components_[k].moles = Amount(Number::approximate(moles[k] / total));
+      pending_[k].moles = Amount(Number::approximate(moles[k] / total));
       if (&items[k] == rest) {
-        components_[k].basis = ComponentBasis::kWeightPercent;
-        components_[k].coefficient = Amount(Number::approximate(remainder));
+        pending_[k].basis = ComponentBasis::kWeightPercent;
+        pending_[k].coefficient = Amount(Number::approximate(remainder));
       }
     }
   }
@@ -950,39 +1015,38 @@ void Parser::resolve_weight_percent(std::vector<Item>& items, std::size_t depth)
 void Parser::finish() {
   result_.values = written_values_;
   for (const auto& [name, value] : options_.values) result_.values[name] = value;
-  Composition total;
-  for (const auto& e : raw_) total.add(e.species, e.amount.substitute(result_.values));
-  // Drop species whose amount is exactly zero (Li1-xNax with x = 1).
-  std::vector<Composition::Entry> kept;
-  for (const auto& e : total.entries()) {
-    if (auto n = e.amount.number()) {
-      if (n->negative()) {
-        throw ParseError(
-            {"", 0, 0},
-            "the amount of " + e.species.symbol() + " is negative (" + n->to_string() + ")",
-            "check the variable values");
-      }
-      if (n->is_zero()) continue;
-    }
-    kept.push_back(e);
+  std::vector<Composition::Entry> entries;
+  entries.reserve(raw_.size());
+  for (const auto& e : raw_) {
+    entries.push_back(Composition::Entry{e.species, e.amount.substitute(result_.values)});
   }
-  result_.composition = Composition(std::move(kept));
-  if (result_.composition.empty()) fail(0, "the formula contains no atoms");
-  if (components_.size() > 1) {
-    for (auto& c : components_) {
-      c.composition = c.composition.substitute(result_.values);
-      c.moles = c.moles.substitute(result_.values);
-      c.coefficient = c.coefficient.substitute(result_.values);
+  // Merges repeated species and drops exact zeros (Li1-xNax with x = 1).
+  result_.composition = Composition(std::move(entries));
+  for (const auto& e : result_.composition.entries()) {
+    if (auto n = e.amount.number(); n && n->negative()) {
+      throw ParseError(
+          {"", 0, 0},
+          "the amount of " + e.species.symbol() + " is negative (" + n->to_string() + ")",
+          "check the variable values");
     }
-    result_.components = std::move(components_);
+  }
+  if (result_.composition.empty()) fail(0, "the formula contains no atoms");
+  if (pending_.size() > 1) {
+    result_.components.reserve(pending_.size());
+    for (const PendingComponent& c : pending_) {
+      result_.components.push_back(FormulaComponent{
+          source_text(c.text_begin, c.text_end), c.coefficient.substitute(result_.values), c.basis,
+          c.moles.substitute(result_.values), unit_composition(c.unit)});
+    }
   }
   for (const auto& [name, value] : result_.values) {
     bool used = false;
     for (const auto& e : raw_) {
       for (const auto& t : e.amount.terms()) used = used || t.variable == name;
     }
-    if (!used)
+    if (!used) {
       result_.warnings.push_back("the variable " + name + " does not occur in the formula");
+    }
   }
 }
 

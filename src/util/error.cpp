@@ -5,16 +5,21 @@ namespace pb {
 namespace {
 std::string compose_what(const SourceLocation& where, const std::string& message) {
   // file:line:col: error: message (compiler style) when there is a file or a line; a lone
-  // column (a formula, a filter) reads "error at column 3: message".
-  if (where.file.empty() && where.line == 0) {
-    return where.column > 0 ? "error at column " + std::to_string(where.column) + ": " + message
-                            : "error: " + message;
-  }
+  // column (a formula, a filter) reads "error at column 3: message". Built with append():
+  // chained operator+ trips GCC 12's -Wrestrict false positive (libstdc++ PR 105329).
   std::string out;
-  if (!where.file.empty()) out += where.file + ":";
-  if (where.line > 0) out += std::to_string(where.line) + ":";
-  if (where.column > 0) out += std::to_string(where.column) + ":";
-  return out + " error: " + message;
+  if (where.file.empty() && where.line == 0) {
+    if (where.column > 0) {
+      out.append("error at column ").append(std::to_string(where.column)).append(": ");
+    } else {
+      out.append("error: ");
+    }
+    return out.append(message);
+  }
+  if (!where.file.empty()) out.append(where.file).append(":");
+  if (where.line > 0) out.append(std::to_string(where.line)).append(":");
+  if (where.column > 0) out.append(std::to_string(where.column)).append(":");
+  return out.append(" error: ").append(message);
 }
 }  // namespace
 
