@@ -1,6 +1,7 @@
 #include "chem/composition.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <numeric>
 
@@ -308,6 +309,26 @@ std::string Composition::formula_anonymous() const {
   return out;
 }
 
+std::string decimal_text(const Number& n) {
+  if (n.exact()) {
+    std::string exact = n.to_string();
+    if (exact.find('/') == std::string::npos) return exact;
+  }
+  double v = n.value();
+  if (v == 0) return "0";
+  // Six significant digits in fixed notation, trailing zeros removed.
+  int magnitude = static_cast<int>(std::floor(std::log10(std::fabs(v))));
+  int decimals = std::clamp(5 - magnitude, 0, 20);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  std::string out = buf;
+  if (out.find('.') != std::string::npos) {
+    while (out.back() == '0') out.pop_back();
+    if (out.back() == '.') out.pop_back();
+  }
+  return out;
+}
+
 namespace {
 
 struct Reduced {
@@ -341,11 +362,25 @@ Reduced reduce(const Composition& c) {
   return r;
 }
 
-std::string amount_text(const Number& n) {
-  if (n.exact()) return n.to_string();
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", n.value());
-  return buf;
+// "Li1.2H2O" would read back as the hydrate Li1·2H2O: bracket a solvent that follows a
+// decimal amount ("Li1.2(H2O)"), which keeps the composition and the meaning.
+void protect_solvents(std::string& s) {
+  for (std::size_t dot = s.find('.'); dot != std::string::npos; dot = s.find('.', dot + 1)) {
+    std::size_t i = dot + 1;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+    if (i == dot + 1) continue;
+    for (std::string_view solvent : kSolventFormulas) {
+      if (s.compare(i, solvent.size(), solvent) != 0) continue;
+      std::size_t after = i + solvent.size();
+      if (after < s.size() && (std::isdigit(static_cast<unsigned char>(s[after])) ||
+                               std::islower(static_cast<unsigned char>(s[after])))) {
+        continue;
+      }
+      s.insert(after, ")");
+      s.insert(i, "(");
+      break;
+    }
+  }
 }
 
 }  // namespace
@@ -353,37 +388,43 @@ std::string amount_text(const Number& n) {
 std::string Composition::reduced_formula() const {
   std::string out;
   for (const auto& [z, n] : reduce(*this).amounts) {
-    out += append_amount(std::string(element_of(z).symbol), amount_text(n));
+    out += append_amount(std::string(element_of(z).symbol), decimal_text(n));
   }
+  protect_solvents(out);
   return out;
 }
 
 Number Composition::formula_units() const { return reduce(*this).factor; }
 
 std::string Composition::formula() const {
-  // Species order by electronegativity of their element, amounts as written (may be symbolic).
+  // Species in electronegativity order of their element, amounts as written (maybe symbolic).
   std::vector<int> zs;
   for (const Entry& e : entries_) {
     if (std::find(zs.begin(), zs.end(), e.species.z) == zs.end()) zs.push_back(e.species.z);
   }
   sort_by_electronegativity(zs);
   std::string out;
-  bool after_decimal = false;
   for (int z : zs) {
     for (const Entry& e : entries_) {
-      if (e.species.z != z || e.amount == Amount(Number(0))) continue;
-      // "Li1.5H2O" would read back as Li1·5H2O (the hydrate reading of '.', see formula.cpp):
-      // a space after a decimal amount keeps the text unambiguous.
-      char first = e.species.symbol()[0];
-      if (after_decimal && (first == 'H' || first == 'D' || first == 'N')) out += ' ';
-      std::string amount =
-          e.amount.is_constant() ? amount_text(e.amount.constant()) : e.amount.to_string();
-      if (!e.amount.is_constant() && e.amount.terms().size() + !e.amount.constant().is_zero() > 1) {
-        amount = "(" + amount + ")";
-      }
+      if (e.species.z != z) continue;
+      std::string amount = e.amount.is_constant()
+                               ? (e.amount.constant().exact() ? e.amount.constant().to_string()
+                                                              : decimal_text(e.amount.constant()))
+                               : e.amount.to_string();
       out += append_amount(e.species.symbol(), amount);
-      after_decimal = amount.find('.') != std::string::npos && amount.back() != ')';
     }
+  }
+  protect_solvents(out);
+  return out;
+}
+
+std::string Composition::formula_plain() const {
+  std::vector<int> zs;
+  for (const auto& a : element_amounts()) zs.push_back(a.z);
+  sort_by_electronegativity(zs);
+  std::string out;
+  for (int z : zs) {
+    out += append_amount(std::string(element_of(z).symbol), decimal_text(amount_of(z)));
   }
   return out;
 }

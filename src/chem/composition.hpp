@@ -4,11 +4,16 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "chem/amount.hpp"
 
 namespace pb::chem {
+
+/// Solvents read as a hydrate or adduct after '.' in "CuSO4.5H2O" (formula grammar), which
+/// formula() therefore never writes directly after a decimal amount.
+inline constexpr std::string_view kSolventFormulas[] = {"H2O", "D2O", "NH3"};
 
 /// An element, optionally a specific isotope (D = H-2, T = H-3) and an oxidation state.
 struct Species {
@@ -85,12 +90,20 @@ class Composition {
   std::string reduced_formula() const;
   /// Formula units: the composition equals formula_units() times reduced_formula().
   Number formula_units() const;
-  /// The composition as written, electronegativity order: "Li1.5P0.5S2", "Li1+xAlx...".
+  /// The composition as written, electronegativity order, readable by parse_formula:
+  /// "Li1.5P0.5S2", "Li1+xTi2-xAlxP3O12", "D2O", "Li1.2(H2O)".
   std::string formula() const;
+  /// Element symbols and decimal numbers only (isotopes folded, no fractions or exponents):
+  /// OPTIMADE's `chemical_formula_descriptive`. Throws when symbolic.
+  std::string formula_plain() const;
 
  private:
   std::vector<Entry> entries_;
 };
+
+/// A number as a decimal without exponent: exact where it terminates ("0.25"), otherwise six
+/// significant digits ("0.333333", "0.0000299668").
+std::string decimal_text(const Number& n);
 
 /// The anonymous symbol for the i-th (0-based) element: A..Z, Aa..Za, Ab.. (OPTIMADE).
 std::string anonymous_symbol(std::size_t index);

@@ -19,8 +19,6 @@ constexpr char32_t kSuperscript = 0xE000;
 constexpr char32_t kSuperPlus = kSuperscript + 10;
 constexpr char32_t kSuperMinus = kSuperscript + 11;
 constexpr char32_t kEnd = 0;
-// Solvents recognised after a '.' that could otherwise be a decimal point: CuSO4.5H2O.
-constexpr std::string_view kAdductUnits[] = {"H2O", "D2O", "NH3"};
 
 bool is_digit(char32_t c) { return c >= '0' && c <= '9'; }
 bool is_upper(char32_t c) { return c >= 'A' && c <= 'Z'; }
@@ -47,6 +45,14 @@ bool is_variable(char32_t c) {
     default:
       return is_greek_lower(c) && c != 0x03BF;  // omicron looks like 'o'
   }
+}
+
+// "d" is written for δ ("SrCoO3-d", "d = 0.1"); every other variable keeps its letter.
+std::string variable_name(char32_t c) {
+  if (c == 'd') return "δ";
+  std::string name;
+  utf8::append(name, c);
+  return name;
 }
 
 // Maps one decoded code point to the parser's alphabet: 0 drops it, ' ' for any space.
@@ -97,13 +103,17 @@ struct Coefficient {
   bool present = false;
   Amount value{Number(1)};
   ComponentBasis basis = ComponentBasis::kMole;
+  bool percent() const { return basis != ComponentBasis::kMole; }
 };
 
 // A mixture component while parsing (one level of parse_mixture).
 struct Item {
   Span span;
   Coefficient coefficient;
-  std::size_t text_begin = 0;
+  std::size_t text_begin = 0;  // normalised character range, coefficient included
+  std::size_t text_end = 0;
+  std::size_t pending_begin = 0;  // its entries in Scratch::pending (top level only)
+  std::size_t pending_end = 0;
 };
 
 // A top-level component, materialised into a FormulaComponent only when there are several.
@@ -116,23 +126,34 @@ struct PendingComponent {
   Span unit;  // its unscaled entries in Scratch::units
 };
 
+// A mixed site with an unknown split, "(Li,Na)": its members are raw entries [begin, end).
+struct PendingSite {
+  Span members;
+};
+
 // Working storage of one parse. Reused across calls on a thread so that parsing a formula
 // allocates almost nothing; a parse started during another (alias expansion) has its own.
 struct Scratch {
   std::u32string chars;                 // normalised code points
   std::vector<std::uint32_t> offsets;   // byte offset in the input of each of them
   std::vector<Composition::Entry> raw;  // species in order of appearance, scaled in place
+  std::vector<std::size_t> raw_at;      // character index where each raw entry was written
   std::vector<Composition::Entry> units;
   std::vector<PendingComponent> pending;
-  std::vector<Item> items;  // a stack: each parse_mixture level owns the items above its base
+  std::vector<PendingSite> sites;
+  std::vector<Item> items;      // a stack: each parse_mixture level owns the items above its base
+  std::vector<Item> top_items;  // top-level items kept for percentages, resolved in finish()
 
   void clear() {
     chars.clear();
     offsets.clear();
     raw.clear();
+    raw_at.clear();
     units.clear();
     pending.clear();
+    sites.clear();
     items.clear();
+    top_items.clear();
   }
 };
 
@@ -174,14 +195,9 @@ class Parser {
     std::size_t byte = at < offsets_.size() ? offsets_[at] : result_.input.size();
     return utf8::count_code_points(std::string_view(result_.input).substr(0, byte)) + 1;
   }
-  // The input as written between normalised characters [begin, end), without outer spaces.
-  std::string source_text(std::size_t begin, std::size_t end) const {
-    while (end > begin && chars_[end - 1] == ' ') --end;
-    while (begin < end && chars_[begin] == ' ') ++begin;
-    if (begin >= end) return {};
-    std::size_t to = end < offsets_.size() ? offsets_[end] : result_.input.size();
-    return result_.input.substr(offsets_[begin], to - offsets_[begin]);
-  }
+  // The input as written between normalised characters [begin, end), without outer spaces and
+  // without brackets that enclose all of it ("(Li2S)" -> "Li2S").
+  std::string source_text(std::size_t begin, std::size_t end) const;
 
   char32_t peek(std::size_t ahead = 0) const {
     return p_ + ahead < end_ ? chars_[p_ + ahead] : kEnd;
@@ -213,12 +229,16 @@ class Parser {
   bool starts_assignment(std::size_t i) const;
   void parse_assignments();
   bool parse_amount(Amount& out);
-  bool parse_term(Amount& out, bool require_variable);
-  bool scan_number(std::size_t& i, Number& out) const;
+  bool parse_expression(Amount& out, bool after_symbol);
+  bool parse_term(Amount& out, bool require_variable, bool after_symbol);
+  bool scan_number(std::size_t& i, Number& out, bool after_symbol) const;
+  void check_letter_o() const;
   bool parse_charge(Amount& amount, bool amount_written, int& charge);
   bool adduct_follows(std::size_t dot) const;
+  Amount product(const Amount& a, const Amount& b, std::size_t at) const;
   void scale(Span span, const Amount& factor);
-  void resolve_weight_percent(std::size_t base, std::size_t depth);
+  void resolve_percentages(std::span<Item> items, bool top);
+  void merge_pending(std::span<Item> items);
   Span snapshot(Span span);
   Composition unit_composition(Span unit) const;
   void finish();
@@ -276,6 +296,24 @@ void Parser::fail(std::size_t at, std::string message, std::string hint) const {
   throw ParseError({"", 0, column(at)}, std::move(message), std::move(hint));
 }
 
+std::string Parser::source_text(std::size_t begin, std::size_t end) const {
+  while (end > begin && chars_[end - 1] == ' ') --end;
+  while (begin < end && chars_[begin] == ' ') ++begin;
+  // Drop one pair of brackets around the whole text: "(Li2S)" but not "(Li2S)(GeS2)".
+  if (end - begin >= 2 && is_open(chars_[begin]) && chars_[end - 1] == closer_of(chars_[begin])) {
+    std::size_t level = 0;
+    std::size_t i = begin;
+    for (; i < end; ++i) {
+      if (is_open(chars_[i])) ++level;
+      if (is_close(chars_[i]) && --level == 0) break;
+    }
+    if (i == end - 1) ++begin, --end;
+  }
+  if (begin >= end) return {};
+  std::size_t to = end < offsets_.size() ? offsets_[end] : result_.input.size();
+  return result_.input.substr(offsets_[begin], to - offsets_[begin]);
+}
+
 void Parser::strip_quotes() {
   while (end_ > p_ && chars_[end_ - 1] == ' ') --end_;
   skip_spaces();
@@ -292,10 +330,10 @@ void Parser::strip_quotes() {
   skip_spaces();
 }
 
-// A polymorph label before the formula: α-, β-, r-, c-, t-, HT-, LT-.
+// A polymorph label before the formula: one letter (α-, β-, m-, r-, t-, w-) or HT-, LT-, RT-.
 void Parser::parse_phase() {
   std::size_t len = 0;
-  if (is_greek_lower(peek()) || (is_lower(peek()) && !is_variable(peek()))) {
+  if (is_greek_lower(peek()) || is_lower(peek())) {
     len = 1;
   } else if ((peek() == 'H' || peek() == 'L' || peek() == 'R') && peek(1) == 'T') {
     len = 2;
@@ -358,8 +396,7 @@ void Parser::parse_assignments() {
     skip_spaces();
     char32_t v = peek();
     if (!is_variable(v) && v != 'd') fail(p_, "expected a variable name such as x");
-    std::string name;
-    utf8::append(name, v);
+    std::string name = variable_name(v);
     ++p_;
     skip_spaces();
     if (peek() != '=') fail(p_, "expected '=' after " + name);
@@ -369,7 +406,7 @@ void Parser::parse_assignments() {
     if (negative) ++p_;
     std::size_t start = p_;
     Number value;
-    if (!scan_number(p_, value)) fail(start, "expected a number for " + name);
+    if (!scan_number(p_, value, false)) fail(start, "expected a number for " + name);
     written_values_[name] = negative ? -value : value;
     skip_spaces();
     if (peek() == ',' || peek() == ';') {
@@ -411,7 +448,15 @@ void Parser::parse_mixture(std::size_t depth, char32_t closer) {
     if (c == ',' && depth > 0) fail(p_, "unexpected ','", "a mixed site is written (Li,Na)");
     break;
   }
-  resolve_weight_percent(base, depth);
+  std::span<Item> items(scratch_.items.data() + base, scratch_.items.size() - base);
+  bool percent = std::any_of(items.begin(), items.end(),
+                             [](const Item& i) { return i.coefficient.percent(); });
+  if (percent && depth == 0) {
+    // Resolved in finish(), once the values written after the formula are known.
+    scratch_.top_items.assign(items.begin(), items.end());
+  } else if (percent) {
+    resolve_percentages(items, false);
+  }
   scratch_.items.resize(base);
 }
 
@@ -419,29 +464,27 @@ Item Parser::parse_component(std::size_t depth) {
   Item item;
   item.text_begin = p_;
   item.span.begin = raw_.size();
-  std::size_t components_before = pending_.size();
+  item.pending_begin = pending_.size();
   Coefficient coefficient = parse_coefficient();
   std::size_t unit_begin = p_;
-  if (coefficient.basis == ComponentBasis::kWeightPercent ||
-      coefficient.basis == ComponentBasis::kMolePercent) {
+  if (coefficient.percent()) {
     // A percentage belongs to the whole blend: "3 wt% 65Li2O·27B2O3·8SiO2".
     Span blend = parse_blend(depth, parse_coefficient());
     item.span = blend;
     item.coefficient = coefficient;
     if (depth == 0) {
       // The whole blend is one component: replace the parts parse_blend recorded.
-      pending_.resize(components_before);
-      pending_.push_back(PendingComponent{unit_begin, unit_begin, coefficient.value,
-                                          coefficient.basis, coefficient.value, snapshot(blend)});
+      pending_.resize(item.pending_begin);
+      pending_.push_back(PendingComponent{unit_begin, p_, coefficient.value, coefficient.basis,
+                                          coefficient.value, snapshot(blend)});
     }
     if (coefficient.basis == ComponentBasis::kMolePercent) scale(blend, coefficient.value);
   } else {
+    item.coefficient = coefficient;
     item.span = parse_blend(depth, coefficient);
   }
-  if (depth == 0 && pending_.size() == components_before + 1 &&
-      pending_.back().text_end == pending_.back().text_begin) {
-    pending_.back().text_end = p_;
-  }
+  item.text_end = p_;
+  item.pending_end = pending_.size();
   return item;
 }
 
@@ -450,29 +493,20 @@ Coefficient Parser::parse_coefficient() {
   std::size_t start = p_;
   if (peek() == '(') {
     // "(1-x)Li2S": a parenthesised amount directly before a unit; otherwise it is a group.
-    std::size_t save = p_;
     ++p_;
     Amount value;
-    bool ok = parse_term(value, false);
-    while (ok && (peek() == '+' || peek() == '-')) {
-      bool minus = peek() == '-';
-      ++p_;
-      Amount t;
-      ok = parse_term(t, false);
-      value = minus ? value - t : value + t;
-    }
-    if (ok && peek() == ')' && starts_unit(p_ + 1)) {
+    if (parse_expression(value, false) && peek() == ')' && starts_unit(p_ + 1)) {
       ++p_;
       c.present = true;
       c.value = value;
       return c;
     }
-    p_ = save;
+    p_ = start;
     return c;
   }
   if (!is_digit(peek()) && !(is_variable(peek()) && starts_unit(p_ + 1))) return c;
   Amount value;
-  if (!parse_term(value, false)) return c;
+  if (!parse_term(value, false, false)) return c;
   c.present = true;
   c.value = value;
   std::size_t after_number = p_;
@@ -502,8 +536,7 @@ Coefficient Parser::parse_coefficient() {
   }
   skip_spaces();
   // After a percentage the blend may start with its own coefficient: "3 wt% 65Li2O·27B2O3".
-  bool percent = c.basis != ComponentBasis::kMole;
-  if (!starts_unit(p_) && !(percent && is_digit(peek()))) {
+  if (!starts_unit(p_) && !(c.percent() && is_digit(peek()))) {
     if (peek() == kEnd && start == 0) fail(start, "a number alone is not a formula");
     fail(p_, "expected a formula after the coefficient " + value.to_string());
   }
@@ -530,8 +563,9 @@ Span Parser::parse_blend(std::size_t depth, Coefficient first) {
     if (!adduct) break;
     p_ = i + 1;
     skip_spaces();
+    std::size_t coefficient_at = p_;
     coefficient = parse_coefficient();
-    if (coefficient.basis != ComponentBasis::kMole) fail(p_, "percentages inside an adduct");
+    if (coefficient.percent()) fail(coefficient_at, "percentages inside an adduct");
     if (!starts_unit(p_)) {
       fail(p_, std::string("expected a formula after '") + (c == '*' ? "*" : ".") + "'");
     }
@@ -572,10 +606,8 @@ Span Parser::parse_unit(std::size_t depth, const Amount& coefficient, bool& spli
     }
   }
   if (terms == 0) {
+    check_letter_o();
     char32_t c = peek();
-    if (c == 'o' && (is_digit(peek(1)) || peek(1) == '.')) {
-      fail(p_, "letter 'o' where a number is expected", "did you mean the digit 0?");
-    }
     if (is_lower(c)) {
       fail(p_, "element symbols start with a capital letter, found " + describe_char(c));
     }
@@ -586,7 +618,7 @@ Span Parser::parse_unit(std::size_t depth, const Amount& coefficient, bool& spli
   split = depth == 0 && groups == terms && groups >= 2;
   if (split) {
     for (std::size_t i = parts_begin; i < pending_.size(); ++i) {
-      pending_[i].coefficient = pending_[i].coefficient * coefficient;
+      pending_[i].coefficient = product(pending_[i].coefficient, coefficient, p_);
       pending_[i].moles = pending_[i].coefficient;
     }
   } else {
@@ -612,7 +644,10 @@ bool Parser::parse_alias() {
   FormulaOptions plain;
   plain.aliases = false;
   ParsedFormula expansion = parse_formula(alias->formula, plain);
-  for (const auto& e : expansion.composition.entries()) raw_.push_back(e);
+  for (const auto& e : expansion.composition.entries()) {
+    raw_.push_back(e);
+    scratch_.raw_at.push_back(p_);
+  }
   result_.aliases.push_back(alias);
   if (alias->status != AliasStatus::kExact) {
     result_.approximate = true;
@@ -663,19 +698,31 @@ bool Parser::parse_element() {
     if (explicit_charge && !written) written = parse_amount(amount);
   }
   raw_.push_back(Composition::Entry{species, amount});
+  scratch_.raw_at.push_back(start);
   return written && (explicit_charge || !species.has_charge);
 }
 
-// After an element or a closing bracket: "2", "0.95", "1/3", "x", "2-x", "1+x", "2.5-2y+2z".
-bool Parser::parse_amount(Amount& out) {
-  char32_t c = peek();
-  if (c == 'o' && (is_digit(peek(1)) || peek(1) == '.')) {
+// "Lao.54" is "La0.54" typed with the letter o: say so instead of "unexpected 'o'".
+void Parser::check_letter_o() const {
+  if (peek() == 'o' && (is_digit(peek(1)) || peek(1) == '.')) {
     fail(p_, "letter 'o' where a number is expected", "did you mean the digit 0?");
   }
-  if (!is_digit(c) && !is_variable(c)) return false;
-  if (!parse_term(out, false)) return false;
-  // Continue with "+x", "-2y", "-δ" only when the next term has a variable; otherwise the sign
-  // separates mixture components (Li2S-P2S5) or is a charge (Fe2+).
+}
+
+// After an element or a closing bracket: "2", "0.95", ".95", "1/3", "x", "2-x", "2.5-2y+2z".
+bool Parser::parse_amount(Amount& out) {
+  check_letter_o();
+  char32_t c = peek();
+  bool leading_point = c == '.' && is_digit(peek(1)) && !adduct_follows(p_);
+  if (!is_digit(c) && !is_variable(c) && !leading_point) return false;
+  return parse_expression(out, true);
+}
+
+// An affine expression: a term, then "+term" / "-term". After a symbol the sign continues the
+// expression only when the next term has a variable, since otherwise it separates mixture
+// components (Li2S-P2S5) or is a charge (Fe2+); inside "(1-x)" every term continues it.
+bool Parser::parse_expression(Amount& out, bool after_symbol) {
+  if (!parse_term(out, false, after_symbol)) return false;
   while (peek() == '+' || peek() == '-') {
     std::size_t save = p_;
     bool minus = peek() == '-';
@@ -683,8 +730,8 @@ bool Parser::parse_amount(Amount& out) {
     Amount t;
     if (peek() == 'd' && !is_lower(peek(1))) {
       ++p_;  // "O3-d": d for δ
-      t = Amount::variable("δ");
-    } else if (!parse_term(t, true)) {
+      t = Amount::variable(variable_name('d'));
+    } else if (!parse_term(t, after_symbol, after_symbol)) {
       p_ = save;
       break;
     }
@@ -694,11 +741,11 @@ bool Parser::parse_amount(Amount& out) {
 }
 
 // One term: a number, a number times a variable, or a variable.
-bool Parser::parse_term(Amount& out, bool require_variable) {
+bool Parser::parse_term(Amount& out, bool require_variable, bool after_symbol) {
   std::size_t save = p_;
   Number n(1);
   bool number = false;
-  if (is_digit(peek())) {
+  if (is_digit(peek()) || (after_symbol && peek() == '.' && is_digit(peek(1)))) {
     if (peek() == '0' && is_digit(peek(1))) {
       std::size_t i = p_;
       while (is_digit(at(i))) ++i;
@@ -707,15 +754,13 @@ bool Parser::parse_term(Amount& out, bool require_variable) {
              "did you mean the letter O? (for example PO4, not P04)");
       }
     }
-    if (!scan_number(p_, n)) return false;
+    if (!scan_number(p_, n, after_symbol)) return false;
     number = true;
   }
   // Variables are single letters: the w of "5wt%" is not one.
   if (is_variable(peek()) && !is_lower(peek(1))) {
-    std::string name;
-    utf8::append(name, peek());
+    out = Amount::variable(variable_name(peek()), n);
     ++p_;
-    out = Amount::variable(name, n);
     return true;
   }
   if (!number || require_variable) {
@@ -726,9 +771,11 @@ bool Parser::parse_term(Amount& out, bool require_variable) {
   return true;
 }
 
-// Digits, with an optional decimal part or "/denominator"; leaves i after the number.
-// Accumulates the exact value directly; only very long numbers go through Number::parse.
-bool Parser::scan_number(std::size_t& i, Number& out) const {
+// Digits with an optional decimal part or "/denominator" (after a symbol also ".95"); leaves
+// i after the number. After a symbol a '.' may instead start a hydrate (CuSO4.5H2O), which
+// cannot happen inside a coefficient (·1.5H2O). Accumulates the exact value directly; only
+// very long numbers go through Number::parse.
+bool Parser::scan_number(std::size_t& i, Number& out, bool after_symbol) const {
   constexpr std::int64_t kLimit = 100'000'000'000'000'000;  // 1e17: one more digit fits
   std::size_t start = i;
   std::int64_t num = 0;
@@ -745,9 +792,10 @@ bool Parser::scan_number(std::size_t& i, Number& out) const {
     }
   };
   take_digits(num, false);
-  if (i == start) return false;
+  bool point = at(i) == '.' && is_digit(at(i + 1)) && !(after_symbol && adduct_follows(i));
+  if (i == start && !point) return false;
   std::int64_t divisor = 1;
-  if (at(i) == '.' && is_digit(at(i + 1)) && !adduct_follows(i)) {
+  if (point) {
     ++i;
     take_digits(num, true);
   } else if (at(i) == '/' && is_digit(at(i + 1))) {
@@ -757,25 +805,24 @@ bool Parser::scan_number(std::size_t& i, Number& out) const {
     if (divisor == 0) fail(i - 1, "division by zero in a fraction");
   }
   if (overflow) {
-    std::string text;
+    std::string text = at(start) == '.' ? "0" : "";
     for (std::size_t k = start; k < i; ++k) text += static_cast<char>(at(k));
-    if (!Number::parse(text, out)) fail(start, "malformed number");
+    if (!Number::parse(text, out)) fail(start, "number out of range");
     return true;
   }
   out = Number::fraction(num, den * divisor);
   return true;
 }
 
-// "CuSO4.5H2O": the '.' at `dot` separates a solvent, it is not a decimal point.
+// "CuSO4.5H2O", "LiCl.5H2O": the '.' at `dot` separates a solvent, it is not a decimal point.
 bool Parser::adduct_follows(std::size_t dot) const {
-  // The integer before the point must not be 0 (Li0.5H2O has an amount, 0.5).
-  if (dot == 0 || !is_digit(at(dot - 1))) return true;
+  // After a whole number the integer before the point must not be 0 (Li0.5H2O is Li 0.5).
   std::size_t k = dot;
   while (k > 0 && is_digit(at(k - 1))) --k;
-  if (at(k) == '0' && k + 1 == dot) return false;
+  if (k + 1 == dot && at(k) == '0') return false;
   std::size_t i = dot + 1;
   while (is_digit(at(i)) || is_variable(at(i))) ++i;
-  for (std::string_view unit : kAdductUnits) {
+  for (std::string_view unit : kSolventFormulas) {
     bool match = true;
     for (std::size_t j = 0; j < unit.size(); ++j) {
       if (at(i + j) != static_cast<unsigned char>(unit[j])) match = false;
@@ -797,7 +844,6 @@ bool Parser::parse_charge(Amount& amount, bool amount_written, int& charge) {
     if (brace) ++p_;
     int magnitude = 0;
     int sign = 0;
-    bool digits = false;
     for (;;) {
       char32_t c = peek();
       if (caret && is_digit(c)) {
@@ -807,10 +853,14 @@ bool Parser::parse_charge(Amount& amount, bool amount_written, int& charge) {
       } else if (sign == 0 &&
                  (caret ? (c == '+' || c == '-') : (c == kSuperPlus || c == kSuperMinus))) {
         sign = sign_of(c);
+        // Without braces the sign ends the charge: in Fe^3+2O3 the 2 is the amount.
+        if (caret && !brace && magnitude > 0) {
+          ++p_;
+          break;
+        }
       } else {
         break;
       }
-      digits = digits || sign == 0;
       ++p_;
       if (magnitude > 99) fail(start, "charge too large");
     }
@@ -908,28 +958,30 @@ void Parser::parse_site_list(std::size_t open) {
   if (with_amount != 0) {
     fail(open, "give amounts for every element on the mixed site or for none");
   }
-  // Unknown split: share the site equally and say so.
-  MixedSite site;
-  site.total = Amount(Number(1));
+  // Unknown split: share the site equally and say so; finish() reports it as a mixed site.
   std::string names;
   for (std::size_t i = first; i < raw_.size(); ++i) {
     raw_[i].amount = Amount(Number::fraction(1, static_cast<std::int64_t>(members)));
-    site.elements.push_back(raw_[i].species.z);
     names += (names.empty() ? "" : ",") + raw_[i].species.symbol();
   }
-  result_.mixed_sites.push_back(site);
+  scratch_.sites.push_back(PendingSite{Span{first, raw_.size()}});
   result_.approximate = true;
   result_.warnings.push_back("(" + names + "): the split of the site is not given; assumed equal");
+}
+
+// a * b, reported at `at` when both depend on variables (the amounts would not be affine).
+Amount Parser::product(const Amount& a, const Amount& b, std::size_t at) const {
+  try {
+    return a * b;
+  } catch (const InvalidArgument& e) {
+    fail(at > 0 ? at - 1 : 0, e.what(), "give values for the variables, e.g. --set x=0.3");
+  }
 }
 
 void Parser::scale(Span span, const Amount& factor) {
   if (factor.is_constant() && factor.constant() == Number(1)) return;
   for (std::size_t i = span.begin; i < span.end; ++i) {
-    try {
-      raw_[i].amount = raw_[i].amount * factor;
-    } catch (const InvalidArgument& e) {
-      fail(p_ > 0 ? p_ - 1 : 0, e.what(), "give values for the variables, e.g. --set x=0.3");
-    }
+    raw_[i].amount = product(raw_[i].amount, factor, p_);
   }
 }
 
@@ -953,60 +1005,88 @@ Composition Parser::unit_composition(Span unit) const {
   return Composition(std::move(entries));
 }
 
-// "Li3PS4 – 30 wt% SiO2": weight fractions become moles with the components' molar masses.
-void Parser::resolve_weight_percent(std::size_t base, std::size_t depth) {
-  std::span<Item> items(scratch_.items.data() + base, scratch_.items.size() - base);
-  bool any = std::any_of(items.begin(), items.end(), [](const Item& i) {
-    return i.coefficient.basis == ComponentBasis::kWeightPercent;
-  });
-  if (!any) return;
+// Top level with percentages: each item becomes exactly one component, even when the item
+// without a percentage is itself an adduct ("CuSO4·5H2O – 30 wt% SiO2").
+void Parser::merge_pending(std::span<Item> items) {
+  for (std::size_t k = items.size(); k-- > 0;) {
+    Item& item = items[k];
+    if (item.pending_end - item.pending_begin == 1) continue;
+    PendingComponent whole{item.text_begin,       item.text_end,          item.coefficient.value,
+                           ComponentBasis::kMole, item.coefficient.value, snapshot(item.span)};
+    auto first = pending_.begin() + static_cast<std::ptrdiff_t>(item.pending_begin);
+    pending_.erase(first, pending_.begin() + static_cast<std::ptrdiff_t>(item.pending_end));
+    pending_.insert(pending_.begin() + static_cast<std::ptrdiff_t>(item.pending_begin), whole);
+  }
+}
+
+// Percentages of the whole: "Li3PS4 – 30 wt% SiO2", "75 mol% Li2S – P2S5". One component may
+// leave its percentage out and take the rest. Weight percentages become moles with the
+// components' molar masses; mole percentages are the amounts.
+void Parser::resolve_percentages(std::span<Item> items, bool top) {
+  ComponentBasis basis = ComponentBasis::kMole;
   Number given(0);
-  const Item* rest = nullptr;
-  for (const Item& item : items) {
-    if (item.coefficient.basis == ComponentBasis::kWeightPercent) {
-      auto n = item.coefficient.value.number();
-      if (!n) fail(item.text_begin, "a weight percentage must be a number");
+  Item* rest = nullptr;
+  for (Item& item : items) {
+    const Coefficient& c = item.coefficient;
+    if (c.percent()) {
+      if (basis != ComponentBasis::kMole && basis != c.basis) {
+        fail(item.text_begin, "cannot mix wt% and mol% in one mixture");
+      }
+      basis = c.basis;
+      auto n = c.value.number();
+      if (!n) fail(item.text_begin, "a percentage must be a number");
+      if (n->negative() || n->is_zero()) fail(item.text_begin, "a percentage must be positive");
       given += *n;
-    } else if (item.coefficient.present) {
-      fail(item.text_begin, "cannot mix weight percentages and mole amounts",
-           "give every component in wt%, or leave one without an amount for the rest");
+    } else if (c.present) {
+      fail(item.text_begin, "cannot mix percentages and plain amounts",
+           "give every component as a percentage, or leave one out to take the rest");
     } else if (rest != nullptr) {
-      fail(item.text_begin, "only one component may take the remaining weight percentage");
+      fail(item.text_begin, "only one component may leave its percentage out");
     } else {
       rest = &item;
     }
   }
-  double remainder = 100.0 - given.value();
-  if (rest != nullptr && remainder <= 0) {
-    fail(rest->text_begin, "the weight percentages already add up to " + given.to_string());
+  Number remainder = Number(100) - given;
+  if (rest != nullptr && (remainder.negative() || remainder.is_zero())) {
+    fail(rest->text_begin, "the percentages already add up to " + given.to_string());
+  }
+  if (top) merge_pending(items);
+  auto record = [&](std::size_t k, const Amount& moles) {
+    if (!top) return;
+    pending_[k].moles = moles;
+    if (&items[k] == rest) {
+      pending_[k].basis = basis;
+      pending_[k].coefficient = Amount(remainder);
+    }
+  };
+  if (basis == ComponentBasis::kMolePercent) {
+    // The percentages are already the amounts (parse_component scaled them); the rest remains.
+    for (std::size_t k = 0; k < items.size(); ++k) {
+      if (&items[k] == rest) scale(items[k].span, Amount(remainder));
+      record(k, &items[k] == rest ? Amount(remainder) : items[k].coefficient.value);
+    }
+    return;
   }
   std::vector<double> moles;
   double total = 0;
   for (const Item& item : items) {
-    double w = &item == rest ? remainder : item.coefficient.value.number()->value();
+    double w = &item == rest ? remainder.value() : item.coefficient.value.number()->value();
     double mass = 0;
     for (std::size_t i = item.span.begin; i < item.span.end; ++i) {
       auto n = raw_[i].amount.number();
-      if (!n) fail(item.text_begin, "a weight-percent mixture needs numeric amounts");
+      if (!n) {
+        fail(item.text_begin, "a weight-percent mixture needs numeric amounts",
+             "give values for the variables, e.g. --set x=0.3");
+      }
       mass += n->value() * raw_[i].species.mass();
     }
     moles.push_back(w / mass);
     total += moles.back();
   }
   for (std::size_t k = 0; k < items.size(); ++k) {
-    Number fraction = Number::approximate(moles[k] / total);
-    scale(items[k].span, Amount(fraction));
-    items[k].coefficient.value = Amount(fraction);
-  }
-  // Record the mole amounts on the top-level components, which are in the same order.
-  if (depth == 0 && items.size() == pending_.size()) {
-    for (std::size_t k = 0; k < items.size(); ++k) {
-      pending_[k].moles = Amount(Number::approximate(moles[k] / total));
-      if (&items[k] == rest) {
-        pending_[k].basis = ComponentBasis::kWeightPercent;
-        pending_[k].coefficient = Amount(Number::approximate(remainder));
-      }
-    }
+    Amount fraction(Number::approximate(moles[k] / total));
+    scale(items[k].span, fraction);
+    record(k, fraction);
   }
   result_.approximate = true;
   result_.warnings.push_back("weight percentages converted to mole fractions with molar masses");
@@ -1015,21 +1095,35 @@ void Parser::resolve_weight_percent(std::size_t base, std::size_t depth) {
 void Parser::finish() {
   result_.values = written_values_;
   for (const auto& [name, value] : options_.values) result_.values[name] = value;
-  std::vector<Composition::Entry> entries;
-  entries.reserve(raw_.size());
+  // Which variables occur, before substitution removes them.
+  std::vector<std::string> used;
   for (const auto& e : raw_) {
-    entries.push_back(Composition::Entry{e.species, e.amount.substitute(result_.values)});
+    for (const auto& t : e.amount.terms()) used.push_back(t.variable);
   }
-  // Merges repeated species and drops exact zeros (Li1-xNax with x = 1).
-  result_.composition = Composition(std::move(entries));
-  for (const auto& e : result_.composition.entries()) {
-    if (auto n = e.amount.number(); n && n->negative()) {
-      throw ParseError(
-          {"", 0, 0},
-          "the amount of " + e.species.symbol() + " is negative (" + n->to_string() + ")",
-          "check the variable values");
+  for (const auto& [name, value] : result_.values) {
+    if (std::find(used.begin(), used.end(), name) == used.end()) {
+      result_.warnings.push_back("the variable " + name + " does not occur in the formula");
     }
   }
+  for (auto& e : raw_) e.amount = e.amount.substitute(result_.values);
+  if (!scratch_.top_items.empty()) resolve_percentages(scratch_.top_items, true);
+  for (std::size_t i = 0; i < raw_.size(); ++i) {
+    if (auto n = raw_[i].amount.number(); n && n->negative()) {
+      fail(scratch_.raw_at[i],
+           "the amount of " + raw_[i].species.symbol() + " is negative (" + n->to_string() + ")",
+           "check the variable values");
+    }
+  }
+  for (const PendingSite& s : scratch_.sites) {
+    MixedSite site{{}, Amount(Number(0))};
+    for (std::size_t i = s.members.begin; i < s.members.end; ++i) {
+      site.elements.push_back(raw_[i].species.z);
+      site.total += raw_[i].amount;
+    }
+    result_.mixed_sites.push_back(std::move(site));
+  }
+  // Merges repeated species and drops exact zeros (Li1-xNax with x = 1).
+  result_.composition = Composition(std::vector<Composition::Entry>(raw_.begin(), raw_.end()));
   if (result_.composition.empty()) fail(0, "the formula contains no atoms");
   if (pending_.size() > 1) {
     result_.components.reserve(pending_.size());
@@ -1037,15 +1131,6 @@ void Parser::finish() {
       result_.components.push_back(FormulaComponent{
           source_text(c.text_begin, c.text_end), c.coefficient.substitute(result_.values), c.basis,
           c.moles.substitute(result_.values), unit_composition(c.unit)});
-    }
-  }
-  for (const auto& [name, value] : result_.values) {
-    bool used = false;
-    for (const auto& e : raw_) {
-      for (const auto& t : e.amount.terms()) used = used || t.variable == name;
-    }
-    if (!used) {
-      result_.warnings.push_back("the variable " + name + " does not occur in the formula");
     }
   }
 }
@@ -1074,6 +1159,7 @@ std::pair<std::string, Number> parse_binding(std::string_view text) {
     throw InvalidArgument("expected NAME=VALUE, e.g. x=0.3, got '" + std::string(text) + "'");
   }
   std::string name(text.substr(0, eq));
+  if (name == "d") name = "δ";  // as in the formula grammar
   std::string_view value = text.substr(eq + 1);
   bool negative = !value.empty() && value.front() == '-';
   if (negative) value.remove_prefix(1);
@@ -1085,31 +1171,30 @@ std::pair<std::string, Number> parse_binding(std::string_view text) {
 }
 
 std::string ParsedFormula::descriptive() const {
-  auto plain = [](const std::string& s) {
-    return std::all_of(s.begin(), s.end(), [](char c) {
-      return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-             c == '(' || c == ')' || c == '[' || c == ']' || c == '{' || c == '}' || c == '.' ||
-             c == ' ' || c == ',' || c == '+' || c == '-';
-    });
-  };
-  if (!components.empty() && aliases.empty()) {
-    std::string out;
-    for (const auto& c : components) {
-      if (!out.empty()) out += ' ';
-      auto n = c.moles.number();
-      std::string formula = c.composition.symbolic() ? c.text : c.composition.formula();
-      out += "(" + formula + ")";
-      if (!n || !(*n == Number(1))) {
-        out += n ? (n->exact() ? n->to_string() : Number::approximate(n->value()).to_string())
-                 : c.moles.to_string();
-      }
-    }
-    if (plain(out)) return out;
+  if (composition.symbolic()) return composition.formula();
+  if (components.empty()) return composition.formula_plain();
+  std::string out;
+  for (const auto& c : components) {
+    if (!out.empty()) out += ' ';
+    out += "(" + c.composition.formula_plain() + ")";
+    if (auto n = c.moles.number(); n && !(*n == Number(1))) out += decimal_text(*n);
   }
-  if (aliases.empty() && phase.empty() && values.empty() && warnings.empty() && plain(input)) {
-    return input;
+  return out;
+}
+
+std::optional<std::string> ParsedFormula::formula_hill() const {
+  // A mixture's unit: its components with the smallest integer coefficients (75Li2S·25P2S5 is
+  // 3Li2S·P2S5); without integer coefficients there is no chemically meaningful unit.
+  if (components.empty()) return composition.formula_hill();
+  std::int64_t g = 0;
+  for (const auto& c : components) {
+    auto n = c.moles.number();
+    if (!n || !n->is_integer()) return std::nullopt;
+    g = gcd64(g, n->num());
   }
-  return composition.formula();
+  Composition unit;
+  unit.add(composition, Amount(Number::fraction(1, g)));
+  return unit.formula_hill();
 }
 
 }  // namespace pb::chem

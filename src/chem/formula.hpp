@@ -2,6 +2,7 @@
 /// Chemical formulas as the literature writes them: nested groups, site notation, hydrates,
 /// variable stoichiometry, glass and composite mixtures, charges, isotopes, Unicode and
 /// abbreviations. The grammar is documented in docs/formulas.md.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,7 +41,7 @@ struct FormulaComponent {
 /// A site shared by several elements whose split the formula does not give: `(Li,Na)CoO2`.
 struct MixedSite {
   std::vector<int> elements;
-  Amount total;  ///< site multiplicity per formula unit
+  Amount total;  ///< site multiplicity per formula unit (2 in "(Li,Na)2CoO2")
 };
 
 /// Everything parse_formula learnt from a formula string.
@@ -64,8 +65,12 @@ struct ParsedFormula {
   /// conversion, an approximate or ambiguous abbreviation, or an assumed site split.
   bool approximate = false;
 
-  /// OPTIMADE `chemical_formula_descriptive`: the formula in plain ASCII notation.
+  /// OPTIMADE `chemical_formula_descriptive`: element symbols and decimal numbers, components
+  /// as "(Li2S)0.75 (P2S5)0.25".
   std::string descriptive() const;
+  /// OPTIMADE `chemical_formula_hill` of the formula unit as written; for a mixture, of its
+  /// components with the smallest integer coefficients; nullopt when there is no such unit.
+  std::optional<std::string> formula_hill() const;
 };
 
 /// Parses a formula; throws ParseError with the 1-based column (in characters) and a hint.

@@ -89,8 +89,10 @@ bool Number::parse(std::string_view text, Number& out) {
     digits = true;
     if (num > (kMax - 9) / 10 || den > kMax / 10) {
       // More than ~18 significant digits: keep the value, lose exactness.
+      // Refuse what a double cannot hold rather than read it as 0 or infinity.
       double v = 0;
-      std::from_chars(text.data(), text.data() + text.size(), v);
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (ec != std::errc() || end != text.data() + text.size() || v == 0) return false;
       out = approximate(v);
       return true;
     }

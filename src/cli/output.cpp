@@ -81,14 +81,14 @@ json formula_json(const ParsedFormula& f) {
     out["formula_units"] = number_json(c.formula_units());
     out["molar_mass"] = c.molar_mass();
     out["total_atoms"] = number_json(c.total_atoms());
+    auto fractions = c.atomic_fractions();
     json atomic = json::object();
-    for (auto [z, x] : c.atomic_fractions()) atomic[std::string(symbol(z))] = x;
+    for (auto [z, x] : fractions) atomic[std::string(symbol(z))] = x;
     out["atomic_fractions"] = atomic;
     json weight = json::object();
     for (auto [z, x] : c.weight_fractions()) weight[std::string(symbol(z))] = x;
     out["weight_fractions"] = weight;
     // OPTIMADE fields (spec v1.2 §7.2): elements alphabetical, ratios in the same order.
-    auto fractions = c.atomic_fractions();
     std::sort(fractions.begin(), fractions.end(),
               [](const auto& a, const auto& b) { return symbol(a.first) < symbol(b.first); });
     json elements = json::array(), ratios = json::array();
@@ -100,7 +100,7 @@ json formula_json(const ParsedFormula& f) {
     out["nelements"] = elements.size();
     out["elements_ratios"] = ratios;
     out["chemical_formula_reduced"] = c.formula_reduced_optimade();
-    auto hill = c.formula_hill();
+    auto hill = f.formula_hill();
     out["chemical_formula_hill"] = hill ? json(*hill) : json(nullptr);
     out["chemical_formula_anonymous"] = c.formula_anonymous();
     out["chemical_formula_descriptive"] = f.descriptive();
@@ -204,8 +204,8 @@ std::string formula_text(const ParsedFormula& f) {
     }
     line("atomic fractions", fr);
     line("optimade reduced", c.formula_reduced_optimade());
-    auto hill = c.formula_hill();
-    line("optimade hill", hill ? *hill : "(unset: amounts are not integers)");
+    auto hill = f.formula_hill();
+    line("optimade hill", hill ? *hill : "(unset: no integer formula unit)");
     line("optimade anonymous", c.formula_anonymous());
     line("optimade descriptive", f.descriptive());
   }

@@ -93,7 +93,7 @@ TEST(Composition, SymbolicCompositionRefusesNumbers) {
 }
 
 TEST(Composition, FormulaTextReadsBackAsTheSameComposition) {
-  // Found by fuzz/formula_fuzz.cpp: "Cs4.82H2O" reads as Cs4·82H2O, so formula() adds a space.
+  // Found by fuzz/formula_fuzz.cpp: "Cs4.82H2O" reads as Cs4·82H2O, so formula() brackets it.
   for (const char* text : {"1H2OCs4.82", "Li1.5H2O1", "Li0.5H2O", "Na1.5NH3", "CuSO4*5H2O"}) {
     SCOPED_TRACE(text);
     auto c = comp(text);
@@ -103,5 +103,7 @@ TEST(Composition, FormulaTextReadsBackAsTheSameComposition) {
     for (const auto& a : c.element_amounts()) EXPECT_EQ(again.amount_of(a.z), a.amount);
     EXPECT_EQ(again.element_amounts().size(), c.element_amounts().size());
   }
-  EXPECT_EQ(comp("1H2OCs4.82").formula(), "Cs4.82 H2O");
+  EXPECT_EQ(comp("1H2OCs4.82").formula(), "Cs4.82(H2O)");
+  EXPECT_EQ(comp("Li1.2 H2O").reduced_formula(), "Li1.2(H2O)");
+  EXPECT_EQ(comp("LiNi0.8Mn0.1Co0.1O2").formula(), "LiMn0.1Co0.1Ni0.8O2");
 }

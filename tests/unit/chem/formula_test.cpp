@@ -89,7 +89,7 @@ TEST(Formula, KeepsVariableStoichiometrySymbolic) {
   EXPECT_TRUE(f.composition.symbolic());
   EXPECT_EQ(f.composition.variables(), (std::vector<std::string>{"x"}));
   // Electronegativity order: Li 0.98, Ti 1.54, Al 1.61, P 2.19, O 3.44.
-  EXPECT_EQ(f.composition.formula(), "Li(1+x)Ti(2-x)AlxP3O12");
+  EXPECT_EQ(f.composition.formula(), "Li1+xTi2-xAlxP3O12");
   FormulaOptions o;
   o.values["x"] = Number::fraction(3, 10);
   EXPECT_EQ(composition_of("Li1+xAlxTi2-x(PO4)3", o), "Al:0.3 Li:1.3 O:12 P:3 Ti:1.7");
@@ -308,4 +308,107 @@ TEST(Formula, SurvivesPathologicalInput) {
   std::string big = "H";
   for (int i = 0; i < 30; ++i) big = "(" + big + ")999";
   EXPECT_NO_THROW(parse_formula(big));
+}
+
+// Inputs from a code review that once gave a silently wrong composition or a wrong error.
+TEST(Formula, ChargeWithoutBracesEndsAtTheSign) {
+  auto f = parse_formula("Fe^3+2O3");
+  EXPECT_EQ(pb::test::amounts_text(f.composition), "Fe:2 O:3");
+  EXPECT_EQ(f.composition.entries()[0].species.to_string(), "Fe3+");
+}
+
+TEST(Formula, ReadsLeadingPointDecimals) {
+  EXPECT_EQ(composition_of("LiNi.8Co.2O2"), "Co:0.2 Li:1 Ni:0.8 O:2");
+  EXPECT_EQ(composition_of("LiCl.5H2O"), "Cl:1 H:10 Li:1 O:5");  // a hydrate, as before
+}
+
+TEST(Formula, DecimalHydrateCountsAndSpacedSolvents) {
+  EXPECT_EQ(composition_of("Na0.35CoO2·1.3H2O"), "Co:1 H:2.6 Na:0.35 O:3.3");
+  EXPECT_EQ(composition_of("Na2CO3·1.5H2O"), "C:1 H:3 Na:2 O:4.5");
+  // A space after the decimal keeps it a decimal: Li 1.2 and one water.
+  EXPECT_EQ(composition_of("Li1.2 H2O"), "H:2 Li:1.2 O:1");
+  EXPECT_EQ(composition_of("Li1.2H2O"), "H:4 Li:1 O:2");  // the hydrate reading of '.'
+}
+
+TEST(Formula, MolePercentTakesTheRemainderToo) {
+  auto f = parse_formula("Li3PS4 - 30 mol% SiO2");
+  EXPECT_EQ(pb::test::amounts_text(f.composition), "Li:210 O:60 P:70 S:280 Si:30");
+  ASSERT_EQ(f.components.size(), 2u);
+  EXPECT_EQ(*f.components[0].moles.number(), Number(70));
+  EXPECT_EQ(f.components[0].basis, ComponentBasis::kMolePercent);
+  EXPECT_NE(error_column("0.5Li2S - 30 mol% P2S5"), 0u);      // plain + percent
+  EXPECT_NE(error_column("50 wt% Li2S - 50 mol% P2S5"), 0u);  // wt% + mol%
+  EXPECT_EQ(error_column("Li3PS4 - 0 wt% SiO2"), 10u);        // zero
+}
+
+TEST(Formula, AdductBesideAPercentageIsOneComponent) {
+  auto f = parse_formula("CuSO4·5H2O - 30 wt% SiO2");
+  ASSERT_EQ(f.components.size(), 2u);
+  EXPECT_EQ(f.components[0].text, "CuSO4·5H2O");
+  // By hand: M(CuSO4·5H2O) = 249.685, M(SiO2) = 60.084; 70/249.685 and 30/60.084.
+  double a = 70 / 249.6850, b = 30 / 60.0843;
+  EXPECT_NEAR(f.components[0].moles.number()->value(), a / (a + b), 1e-4);
+  EXPECT_NEAR(f.composition.amount_of(29).value(), a / (a + b), 1e-4);
+}
+
+TEST(Formula, NumbersOutOfRangeAreErrors) {
+  EXPECT_NE(error_column("Li" + std::string(400, '9') + "O"), 0u);
+  EXPECT_NE(error_column("Li0." + std::string(400, '0') + "1O"), 0u);
+}
+
+TEST(Formula, DStandsForDeltaInValuesToo) {
+  EXPECT_EQ(composition_of("SrCoO3-d, d=0.1"), "Co:1 O:2.9 Sr:1");
+  EXPECT_EQ(composition_of("SrCoO3-d", FormulaOptions{{pb::chem::parse_binding("d=0.2")}, true}),
+            "Co:1 O:2.8 Sr:1");
+  auto [name, value] = pb::chem::parse_binding("d=0.1");
+  EXPECT_EQ(name, "δ");
+}
+
+TEST(Formula, MixedSiteTotalIncludesTheMultiplier) {
+  auto f = parse_formula("(Li,Na)2CoO2");
+  ASSERT_EQ(f.mixed_sites.size(), 1u);
+  EXPECT_EQ(*f.mixed_sites[0].total.number(), Number(2));
+  EXPECT_EQ(pb::test::amounts_text(f.composition), "Co:1 Li:1 Na:1 O:2");
+}
+
+TEST(Formula, NonLinearAmountsAreParseErrors) {
+  EXPECT_NE(error_column("x(Li2O)y(P2O5)z"), 0u);
+  EXPECT_EQ(error_column("Li1-x, x=2"), 1u);        // the Li whose amount goes negative
+  EXPECT_EQ(error_column("Li2O·30 wt% SiO2"), 6u);  // where the percentage starts
+}
+
+TEST(Formula, WrittenValuesReachWeightPercentages) {
+  auto f = parse_formula("Li1+xAlxTi2-x(PO4)3 - 5 wt% SiO2, x=0.3");
+  EXPECT_FALSE(f.composition.symbolic());
+  EXPECT_TRUE(f.approximate);
+}
+
+TEST(Formula, AnyLetterIsAPolymorphLabel) {
+  EXPECT_EQ(parse_formula("m-ZrO2").phase, "m");
+  EXPECT_EQ(parse_formula("w-GaN").phase, "w");
+  EXPECT_EQ(composition_of("w-GaN"), "Ga:1 N:1");
+}
+
+TEST(Formula, OptimadeDescriptiveUsesOnlyAllowedCharacters) {
+  EXPECT_EQ(parse_formula("LiNi1/3Mn1/3Co1/3O2").descriptive(),
+            "LiMn0.333333Co0.333333Ni0.333333O2");
+  EXPECT_EQ(parse_formula("2H2O").descriptive(), "H4O2");
+  EXPECT_EQ(parse_formula("D2O").descriptive(), "H2O");
+  EXPECT_EQ(parse_formula("0.75Li2S-0.25P2S5").descriptive(), "(Li2S)0.75 (P2S5)0.25");
+  std::string tiny = parse_formula("Li3PS4 - 0.001 wt% SiO2").descriptive();
+  EXPECT_EQ(tiny.find('e'), std::string::npos) << tiny;
+}
+
+TEST(Formula, OptimadeHillOfMixturesUsesTheSmallestUnit) {
+  EXPECT_EQ(*parse_formula("75 mol% Li2S - 25 mol% P2S5").formula_hill(), "Li6P2S8");
+  EXPECT_EQ(*parse_formula("CuSO4·5H2O").formula_hill(), "CuH10O9S");
+  EXPECT_FALSE(parse_formula("0.75Li2S-0.25P2S5").formula_hill().has_value());
+}
+
+TEST(Formula, ComponentTextsDropEnclosingBrackets) {
+  auto f = parse_formula("0.2(Li2S) 0.8(GeS2)");
+  ASSERT_EQ(f.components.size(), 2u);
+  EXPECT_EQ(f.components[0].text, "Li2S");
+  auto g = parse_formula("0.8(0.6Li2S-0.4SiS2)-0.2Li4SiO4");
+  EXPECT_EQ(g.components[0].text, "0.6Li2S-0.4SiS2");
 }
