@@ -6,14 +6,14 @@
 
 namespace pb::chem {
 
-Amount::Amount(const Amount& o)
-    : constant_(o.constant_),
-      terms_(o.terms_ ? std::make_unique<std::vector<Term>>(*o.terms_) : nullptr) {}
+std::unique_ptr<std::vector<Amount::Term>> Amount::clone(const std::vector<Term>& terms) {
+  return std::make_unique<std::vector<Term>>(terms);
+}
 
 Amount& Amount::operator=(const Amount& o) {
   if (this != &o) {
     constant_ = o.constant_;
-    terms_ = o.terms_ ? std::make_unique<std::vector<Term>>(*o.terms_) : nullptr;
+    terms_ = o.terms_ ? clone(*o.terms_) : nullptr;
   }
   return *this;
 }

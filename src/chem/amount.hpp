@@ -24,7 +24,7 @@ class Amount {
 
   Amount() = default;
   Amount(Number constant) : constant_(constant) {}  // NOLINT: implicit by design
-  Amount(const Amount& o);
+  Amount(const Amount& o) : constant_(o.constant_), terms_(o.terms_ ? clone(*o.terms_) : nullptr) {}
   Amount(Amount&&) noexcept = default;
   Amount& operator=(const Amount& o);
   Amount& operator=(Amount&&) noexcept = default;
@@ -51,6 +51,7 @@ class Amount {
 
  private:
   void add_term(const std::string& variable, const Number& coefficient);
+  static std::unique_ptr<std::vector<Term>> clone(const std::vector<Term>& terms);
 
   Number constant_;
   // Sorted by variable name, no zero coefficients. Behind a pointer that stays null for plain

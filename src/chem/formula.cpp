@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 #include <span>
 
 #include "chem/element.hpp"
@@ -162,7 +163,8 @@ class Parser {
   Parser(std::string_view text, const FormulaOptions& options)
       : options_(options),
         nested_(busy()),
-        scratch_(nested_ ? own_scratch_ : shared_scratch()),
+        own_scratch_(nested_ ? std::make_unique<Scratch>() : nullptr),
+        scratch_(nested_ ? *own_scratch_ : shared_scratch()),
         chars_(scratch_.chars),
         offsets_(scratch_.offsets),
         raw_(scratch_.raw),
@@ -245,7 +247,7 @@ class Parser {
 
   const FormulaOptions& options_;
   bool nested_;
-  Scratch own_scratch_;
+  std::unique_ptr<Scratch> own_scratch_;  // only for a nested parse
   Scratch& scratch_;
   std::u32string& chars_;
   std::vector<std::uint32_t>& offsets_;
@@ -1098,6 +1100,7 @@ void Parser::finish() {
   // Which variables occur, before substitution removes them.
   std::vector<std::string> used;
   for (const auto& e : raw_) {
+    if (e.amount.is_constant()) continue;
     for (const auto& t : e.amount.terms()) used.push_back(t.variable);
   }
   for (const auto& [name, value] : result_.values) {
@@ -1105,7 +1108,11 @@ void Parser::finish() {
       result_.warnings.push_back("the variable " + name + " does not occur in the formula");
     }
   }
-  for (auto& e : raw_) e.amount = e.amount.substitute(result_.values);
+  if (!result_.values.empty()) {
+    for (auto& e : raw_) {
+      if (!e.amount.is_constant()) e.amount = e.amount.substitute(result_.values);
+    }
+  }
   if (!scratch_.top_items.empty()) resolve_percentages(scratch_.top_items, true);
   for (std::size_t i = 0; i < raw_.size(); ++i) {
     if (auto n = raw_[i].amount.number(); n && n->negative()) {
@@ -1123,7 +1130,8 @@ void Parser::finish() {
     result_.mixed_sites.push_back(std::move(site));
   }
   // Merges repeated species and drops exact zeros (Li1-xNax with x = 1).
-  result_.composition = Composition(std::vector<Composition::Entry>(raw_.begin(), raw_.end()));
+  result_.composition = Composition(std::vector<Composition::Entry>(
+      std::make_move_iterator(raw_.begin()), std::make_move_iterator(raw_.end())));
   if (result_.composition.empty()) fail(0, "the formula contains no atoms");
   if (pending_.size() > 1) {
     result_.components.reserve(pending_.size());

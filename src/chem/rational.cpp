@@ -49,7 +49,7 @@ Number make(Wide num, Wide den) {
 
 }  // namespace
 
-Number Number::fraction(std::int64_t num, std::int64_t den) {
+Number Number::reduced(std::int64_t num, std::int64_t den) {
   if (den == 0) throw InvalidArgument("fraction with a zero denominator");
   if (den < 0) num = -num, den = -den;
   std::int64_t g = gcd64(num, den);

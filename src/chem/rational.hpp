@@ -13,7 +13,10 @@ class Number {
   constexpr Number() = default;
   constexpr Number(std::int64_t integer) : num_(integer), den_(1) {}  // NOLINT: implicit by design
   /// Exact num/den; reduces to lowest terms. Throws InvalidArgument when den is 0.
-  static Number fraction(std::int64_t num, std::int64_t den);
+  static Number fraction(std::int64_t num, std::int64_t den) {
+    if (den == 1) return Number(num);  // integers: no gcd to take
+    return reduced(num, den);
+  }
   /// An inexact value (from a measurement or a weight-fraction conversion).
   static Number approximate(double value);
   /// Reads "12", "0.95", "1/3" exactly; returns false on anything else.
@@ -44,6 +47,8 @@ class Number {
   std::string to_string() const;
 
  private:
+  static Number reduced(std::int64_t num, std::int64_t den);
+
   std::int64_t num_ = 0;
   std::int64_t den_ = 1;
   double value_ = 0.0;
