@@ -5,7 +5,7 @@ BUILD_DIR  := build/$(PRESET)
 FUZZ_SECONDS ?= 600
 CTEST_JOBS ?= 2
 
-.PHONY: all deps configure build test demo bench fuzz format clean
+.PHONY: all deps configure build test demo bench fuzz format lint clean
 
 all: build
 
@@ -43,6 +43,10 @@ fuzz: deps
 
 format:
 	@find src tests bench fuzz -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
+
+# clang-tidy (naming, bugprone, performance) over the sources, with the dev compile database.
+lint: configure
+	@clang-tidy -p $(BUILD_DIR) --quiet $$(find src -name '*.cpp' ! -name element_table.cpp)
 
 clean:
 	@rm -rf build

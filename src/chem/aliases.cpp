@@ -50,8 +50,8 @@ AliasTable load() {
 }
 
 const AliasTable& table() {
-  static const AliasTable t = load();
-  return t;
+  static const AliasTable kTable = load();
+  return kTable;
 }
 
 }  // namespace

@@ -23,7 +23,7 @@ const std::vector<Amount::Term>& Amount::terms() const {
   return terms_ ? *terms_ : kNone;
 }
 
-Amount Amount::variable(std::string name, Number coefficient) {
+Amount Amount::variable(const std::string& name, Number coefficient) {
   Amount a;
   a.add_term(name, coefficient);
   return a;

@@ -29,7 +29,7 @@ class Amount {
   Amount& operator=(const Amount& o);
   Amount& operator=(Amount&&) noexcept = default;
   ~Amount() = default;
-  static Amount variable(std::string name, Number coefficient = 1);
+  static Amount variable(const std::string& name, Number coefficient = 1);
 
   bool is_constant() const { return !terms_ || terms_->empty(); }
   const Number& constant() const { return constant_; }

@@ -27,7 +27,7 @@ __extension__ typedef __int128 Wide;  // GCC/Clang extension: lcm of 64-bit deno
 
 const Element& element_of(int z) { return *find_element(z); }
 
-std::string append_amount(std::string symbol, const std::string& amount) {
+std::string append_amount(const std::string& symbol, const std::string& amount) {
   return amount == "1" ? symbol : symbol + amount;
 }
 
@@ -179,6 +179,7 @@ std::vector<std::pair<int, double>> Composition::atomic_fractions() const {
   double total = 0;
   for (const auto& a : amounts) total += a.amount.value();
   std::vector<std::pair<int, double>> out;
+  out.reserve(amounts.size());
   for (const auto& a : amounts) out.emplace_back(a.z, a.amount.value() / total);
   return out;
 }
@@ -339,6 +340,7 @@ struct Reduced {
 Reduced reduce(const Composition& c) {
   auto amounts = c.element_amounts();
   std::vector<int> zs;
+  zs.reserve(amounts.size());
   for (const auto& a : amounts) zs.push_back(a.z);
   sort_by_electronegativity(zs);
   auto amount = [&](int z) {

@@ -547,7 +547,7 @@ Coefficient Parser::parse_coefficient() {
 
 Span Parser::parse_blend(std::size_t depth, Coefficient first) {
   Span blend{raw_.size(), raw_.size()};
-  Coefficient coefficient = first;
+  Coefficient coefficient = std::move(first);
   for (;;) {
     std::size_t text_begin = p_;
     bool split = false;
@@ -631,16 +631,16 @@ Span Parser::parse_unit(std::size_t depth, const Amount& coefficient, bool& spli
 
 bool Parser::parse_alias() {
   // The longest run of ASCII letters and digits, looked up as a whole.
-  static const std::size_t longest = max_alias_length();
+  static const std::size_t kLongest = max_alias_length();
   char name[32];
   std::size_t n = 0;
-  while (n <= longest && n < sizeof name) {
+  while (n <= kLongest && n < sizeof name) {
     char32_t c = peek(n);
     if (!(is_upper(c) || is_lower(c) || is_digit(c))) break;
     name[n] = static_cast<char>(c);
     ++n;
   }
-  if (n < 2 || n > longest) return false;
+  if (n < 2 || n > kLongest) return false;
   const Alias* alias = find_alias(std::string_view(name, n));
   if (alias == nullptr) return false;
   FormulaOptions plain;

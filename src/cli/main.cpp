@@ -2,6 +2,7 @@
 #include <fmt/core.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <map>
 
 #include "cli/commands.hpp"
@@ -18,7 +19,7 @@ const std::pair<const char*, pb::cli::Runner (*)(CLI::App&)> kCommands[] = {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   CLI::App app{"Phasebook: inorganic-materials data platform"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "phasebook 0.1.0");
@@ -52,4 +53,7 @@ int main(int argc, char** argv) {
     return pb::cli::kExitFailed;
   }
   return pb::cli::kExitUsage;
+} catch (const std::exception& e) {  // setting up the commands failed: a bug, not bad input
+  std::fputs(e.what(), stderr);
+  return pb::cli::kExitFailed;
 }
