@@ -2,29 +2,25 @@
 
 namespace pb {
 
-namespace {
-std::string compose_what(const SourceLocation& where, const std::string& message) {
+std::string format_diagnostic(const SourceLocation& where, std::string_view severity,
+                              std::string_view message) {
   // file:line:col: error: message (compiler style) when there is a file or a line; a lone
   // column (a formula, a filter) reads "error at column 3: message". Built with append():
   // chained operator+ trips GCC 12's -Wrestrict false positive (libstdc++ PR 105329).
   std::string out;
   if (where.file.empty() && where.line == 0) {
-    if (where.column > 0) {
-      out.append("error at column ").append(std::to_string(where.column)).append(": ");
-    } else {
-      out.append("error: ");
-    }
-    return out.append(message);
+    out.append(severity);
+    if (where.column > 0) out.append(" at column ").append(std::to_string(where.column));
+    return out.append(": ").append(message);
   }
   if (!where.file.empty()) out.append(where.file).append(":");
   if (where.line > 0) out.append(std::to_string(where.line)).append(":");
   if (where.column > 0) out.append(std::to_string(where.column)).append(":");
-  return out.append(" error: ").append(message);
+  return out.append(" ").append(severity).append(": ").append(message);
 }
-}  // namespace
 
 ParseError::ParseError(SourceLocation where, std::string message, std::string hint)
-    : std::runtime_error(compose_what(where, message)),
+    : std::runtime_error(format_diagnostic(where, "error", message)),
       where_(std::move(where)),
       message_(std::move(message)),
       hint_(std::move(hint)) {}

@@ -15,6 +15,11 @@ struct SourceLocation {
   std::size_t column = 0;  ///< 1-based, counted in characters (code points), not bytes
 };
 
+/// "file:line:col: <severity>: message", leaving out unknown parts; with only a column,
+/// "<severity> at column 3: message". Shared by errors and warnings so they look alike.
+std::string format_diagnostic(const SourceLocation& where, std::string_view severity,
+                              std::string_view message);
+
 /// The input could not be read; carries the location, a message and an optional hint.
 class ParseError : public std::runtime_error {
  public:
