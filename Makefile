@@ -32,14 +32,23 @@ bench: deps
 	@cmake --build --preset release
 	@build/release/bench/formula_bench --benchmark_min_time=0.5
 	@/usr/bin/python3 bench/peer_formula.py build/release
+	@/usr/bin/python3 bench/peer_cif.py build/release
 
-# libFuzzer (clang) on the formula parser for FUZZ_SECONDS, growing fuzz/corpus/formula.
+# libFuzzer (clang): each target for FUZZ_SECONDS, growing its corpus in fuzz/corpus/<target>.
+# The CIF target also reads the cod-tools syntax torture tests in ../shared as seeds.
+FUZZ_TARGETS ?= formula cif_syntax
+CIF_SEEDS := ../shared/data/crystal_structures/cod_tools_test_cifs/parser_edge_cases
 fuzz: deps
 	@cmake --preset fuzz >/dev/null
 	@cmake --build --preset fuzz
 	@mkdir -p fuzz/crashes
-	@build/fuzz/fuzz/formula_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	  -artifact_prefix=fuzz/crashes/ -dict=fuzz/formula.dict fuzz/corpus/formula
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/corpus/$$t; \
+	  seeds=""; [ $$t = cif_syntax ] && [ -d $(CIF_SEEDS) ] && seeds=$(CIF_SEEDS); \
+	  dict=fuzz/$${t%%_*}.dict; \
+	  build/fuzz/fuzz/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    -artifact_prefix=fuzz/crashes/ -dict=$$dict fuzz/corpus/$$t $$seeds || exit 1; \
+	done
 
 format:
 	@find src tests bench fuzz -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i

@@ -20,5 +20,6 @@ using Runner = std::function<int()>;
 Runner add_formula_command(CLI::App& app);
 Runner add_element_command(CLI::App& app);
 Runner add_descriptors_command(CLI::App& app);
+Runner add_cif_command(CLI::App& app);
 
 }  // namespace pb::cli

@@ -15,6 +15,7 @@ const std::pair<const char*, pb::cli::Runner (*)(CLI::App&)> kCommands[] = {
     {"formula", pb::cli::add_formula_command},
     {"element", pb::cli::add_element_command},
     {"descriptors", pb::cli::add_descriptors_command},
+    {"cif", pb::cli::add_cif_command},
 };
 
 }  // namespace

@@ -1,0 +1,124 @@
+// `phasebook cif`: CIF files at the syntax level for now (check, get); `cif info` with cell,
+// symmetry and formula follows with the semantic layer.
+#include <fmt/core.h>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "crystal/cif_syntax.hpp"
+
+namespace pb::cli {
+
+namespace {
+
+using crystal::cif::Document;
+
+std::string_view kind_name(crystal::cif::ValueKind k) {
+  using crystal::cif::ValueKind;
+  switch (k) {
+    case ValueKind::kUnknown:
+      return "unknown";
+    case ValueKind::kInapplicable:
+      return "inapplicable";
+    case ValueKind::kList:
+      return "list";
+    case ValueKind::kTable:
+      return "table";
+    default:
+      return "text";
+  }
+}
+
+int check(const std::vector<std::string>& files, bool json) {
+  bool ok = true;
+  for (const auto& path : files) {
+    Document d = crystal::cif::read_file(path);
+    ok = ok && d.errors.empty();
+    if (json) {
+      nlohmann::ordered_json out = {{"file", path}, {"cif2", d.cif2}};
+      auto blocks = nlohmann::ordered_json::array();
+      for (const auto& b : d.blocks) {
+        blocks.push_back({{"name", b.name},
+                          {"line", b.line},
+                          {"items", b.items.size()},
+                          {"loops", b.loops.size()},
+                          {"save_frames", b.frames.size()}});
+      }
+      out["blocks"] = blocks;
+      auto messages = [](const std::vector<crystal::cif::Diagnostic>& list) {
+        auto arr = nlohmann::ordered_json::array();
+        for (const auto& m : list) arr.push_back({{"line", m.where.line}, {"message", m.message}});
+        return arr;
+      };
+      out["errors"] = messages(d.errors);
+      out["warnings"] = messages(d.warnings);
+      fmt::print("{}\n", out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      continue;
+    }
+    std::string names;
+    for (const auto& b : d.blocks) names += (names.empty() ? "" : ", ") + std::string(b.name);
+    fmt::print("{}: {} block{}{}{}\n", path, d.blocks.size(), d.blocks.size() == 1 ? "" : "s",
+               names.empty() ? "" : " (" + names + ")",
+               d.errors.empty() ? "" : fmt::format(", {} unreadable", d.errors.size()));
+    for (const auto& e : d.errors) fmt::print(stderr, "{}\n", e.describe());
+    for (const auto& w : d.warnings) fmt::print(stderr, "{}\n", w.describe());
+  }
+  return ok ? kExitOk : kExitFailed;
+}
+
+int get(const std::string& path, const std::string& tag, bool json) {
+  Document d = crystal::cif::read_file(path);
+  for (const auto& e : d.errors) fmt::print(stderr, "{}\n", e.describe());
+  bool found = false;
+  for (const auto& b : d.blocks) {
+    std::vector<const crystal::cif::Value*> values;
+    if (const auto* v = b.find(tag)) {
+      values.push_back(v);
+    } else if (const auto* loop = b.find_loop(tag)) {
+      int col = loop->column(tag);
+      for (std::size_t r = 0; r < loop->rows(); ++r) values.push_back(&loop->at(r, col));
+    }
+    for (const auto* v : values) {
+      found = true;
+      if (json) {
+        nlohmann::ordered_json out = {
+            {"block", b.name}, {"line", v->line}, {"kind", kind_name(v->kind)}};
+        out["value"] = v->is_null() ? nlohmann::ordered_json(nullptr)
+                                    : nlohmann::ordered_json(std::string(v->text));
+        fmt::print("{}\n", out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      } else {
+        fmt::print("{}\t{}\n", b.name, v->text);
+      }
+    }
+  }
+  if (!found) fmt::print(stderr, "{}: no {} in any block\n", path, tag);
+  return found && d.errors.empty() ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+Runner add_cif_command(CLI::App& app) {
+  CLI::App* cmd = app.add_subcommand("cif", "Read CIF files (syntax level: blocks, items, loops)");
+  cmd->require_subcommand(1);
+  auto files = std::make_shared<std::vector<std::string>>();
+  auto json = std::make_shared<bool>(false);
+  auto tag = std::make_shared<std::string>();
+  auto file = std::make_shared<std::string>();
+  auto which = std::make_shared<std::string>();
+  CLI::App* c = cmd->add_subcommand(
+      "check", "Read CIFs and list their blocks; report unreadable blocks as file:line");
+  c->add_option("files", *files, "CIF files")->required()->check(CLI::ExistingFile);
+  c->add_flag("--json", *json, "One JSON object per file");
+  c->callback([which] { *which = "check"; });
+  CLI::App* g = cmd->add_subcommand("get", "Print the values of a tag in every block");
+  g->add_option("file", *file, "CIF file")->required()->check(CLI::ExistingFile);
+  g->add_option("tag", *tag, "Tag, e.g. _cell_length_a (case-insensitive)")->required();
+  g->add_flag("--json", *json, "One JSON object per value");
+  g->callback([which] { *which = "get"; });
+  return [files, file, json, tag, which] {
+    return *which == "check" ? check(*files, *json) : get(*file, *tag, *json);
+  };
+}
+
+}  // namespace pb::cli
