@@ -5,8 +5,11 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "chem/element.hpp"
 #include "cli/commands.hpp"
+#include "crystal/cif_structure.hpp"
 #include "crystal/cif_syntax.hpp"
+#include "util/error.hpp"
 
 namespace pb::cli {
 
@@ -96,10 +99,68 @@ int get(const std::string& path, const std::string& tag, bool json) {
   return found && d.errors.empty() ? kExitOk : kExitFailed;
 }
 
+// Structure summary per block: cell, declared symmetry and formula, cell composition, density.
+int info(const std::vector<std::string>& files, bool json) {
+  bool ok = true;
+  for (const auto& path : files) {
+    Document d = crystal::cif::read_file(path);
+    for (const auto& e : d.errors) fmt::print(stderr, "{}\n", e.describe());
+    ok = ok && d.errors.empty();
+    for (const auto& b : d.blocks) {
+      crystal::CifStructure s;
+      try {
+        s = crystal::read_structure(b, path);
+      } catch (const ParseError& e) {
+        fmt::print(stderr, "{}\n", e.what());
+        ok = false;
+        continue;
+      }
+      for (const auto& w : s.warnings) fmt::print(stderr, "{}\n", w.describe());
+      const auto& st = s.structure;
+      chem::Composition c = st.cell_composition();
+      if (json) {
+        nlohmann::ordered_json out = {{"file", path}, {"block", b.name}};
+        out["cell"] = {st.lattice.a(),     st.lattice.b(),    st.lattice.c(),
+                       st.lattice.alpha(), st.lattice.beta(), st.lattice.gamma()};
+        out["volume"] = st.lattice.volume();
+        nlohmann::ordered_json comp = nlohmann::ordered_json::object();
+        for (const auto& a : c.element_amounts()) {
+          comp[std::string(chem::find_element(a.z)->symbol)] = a.amount.value();
+        }
+        out["cell_composition"] = comp;
+        out["formula"] = c.reduced_formula();
+        out["density"] = st.density();
+        out["sites"] = st.sites.size();
+        out["symmetry_operations"] = s.symops.size();
+        out["space_group_hm"] = s.space_group_hm;
+        out["space_group_number"] = s.space_group_number;
+        out["formula_sum"] = s.formula_sum;
+        out["warnings"] = s.warnings.size();
+        fmt::print("{}\n", out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      } else {
+        fmt::print("{} data_{}\n", path, b.name);
+        fmt::print("  formula            {} (cell: {})\n", c.reduced_formula(), c.formula());
+        fmt::print("  declared formula   {}\n", s.formula_sum.empty() ? "-" : s.formula_sum);
+        fmt::print("  cell               {:.4f} {:.4f} {:.4f}  {:.3f} {:.3f} {:.3f}\n",
+                   st.lattice.a(), st.lattice.b(), st.lattice.c(), st.lattice.alpha(),
+                   st.lattice.beta(), st.lattice.gamma());
+        fmt::print("  volume, density    {:.3f} A^3, {:.4f} g/cm^3\n", st.lattice.volume(),
+                   st.density());
+        fmt::print("  declared symmetry  {} (No. {}), {} operations\n",
+                   s.space_group_hm.empty() ? "-" : s.space_group_hm, s.space_group_number,
+                   s.symops.size());
+        fmt::print("  sites              {} in the cell\n", st.sites.size());
+      }
+    }
+  }
+  return ok ? kExitOk : kExitFailed;
+}
+
 }  // namespace
 
 Runner add_cif_command(CLI::App& app) {
-  CLI::App* cmd = app.add_subcommand("cif", "Read CIF files (syntax level: blocks, items, loops)");
+  CLI::App* cmd =
+      app.add_subcommand("cif", "Read CIF files: check syntax, show structures, get values");
   cmd->require_subcommand(1);
   auto files = std::make_shared<std::vector<std::string>>();
   auto json = std::make_shared<bool>(false);
@@ -111,13 +172,22 @@ Runner add_cif_command(CLI::App& app) {
   c->add_option("files", *files, "CIF files")->required()->check(CLI::ExistingFile);
   c->add_flag("--json", *json, "One JSON object per file");
   c->callback([which] { *which = "check"; });
+  CLI::App* i = cmd->add_subcommand(
+      "info",
+      "Structure of each block: formula, cell, volume, density, declared symmetry "
+      "(spglib symmetry analysis: not yet)");
+  i->add_option("files", *files, "CIF files")->required()->check(CLI::ExistingFile);
+  i->add_flag("--json", *json, "One JSON object per block");
+  i->callback([which] { *which = "info"; });
   CLI::App* g = cmd->add_subcommand("get", "Print the values of a tag in every block");
   g->add_option("file", *file, "CIF file")->required()->check(CLI::ExistingFile);
   g->add_option("tag", *tag, "Tag, e.g. _cell_length_a (case-insensitive)")->required();
   g->add_flag("--json", *json, "One JSON object per value");
   g->callback([which] { *which = "get"; });
   return [files, file, json, tag, which] {
-    return *which == "check" ? check(*files, *json) : get(*file, *tag, *json);
+    if (*which == "check") return check(*files, *json);
+    if (*which == "info") return info(*files, *json);
+    return get(*file, *tag, *json);
   };
 }
 

@@ -1,0 +1,280 @@
+#include "crystal/cif_structure.hpp"
+
+#include <cmath>
+#include <initializer_list>
+
+#include "chem/element.hpp"
+#include "util/error.hpp"
+
+namespace pb::crystal {
+
+namespace {
+
+using cif::Block;
+using cif::Value;
+
+// The first tag present among CIF 1.1 and DDLm spellings.
+const Value* find_any(const Block& b, std::initializer_list<std::string_view> tags) {
+  for (auto t : tags) {
+    if (const Value* v = b.find(t)) return v;
+  }
+  return nullptr;
+}
+
+struct Column {
+  const cif::Loop* loop = nullptr;
+  int index = -1;
+};
+
+Column find_column(const Block& b, std::initializer_list<std::string_view> tags) {
+  for (auto t : tags) {
+    if (const cif::Loop* l = b.find_loop(t)) return Column{l, l->column(t)};
+  }
+  return {};
+}
+
+class Builder {
+ public:
+  Builder(const Block& block, const std::string& file, const StructureOptions& options)
+      : block_(block), file_(file), options_(options) {}
+  CifStructure run();
+
+ private:
+  [[noreturn]] void fail(std::uint32_t line, const std::string& message) const {
+    throw ParseError({file_, line, 0}, message);
+  }
+  void warn(std::uint32_t line, std::string message) {
+    out_.warnings.push_back(cif::Diagnostic{{file_, line, 0}, std::move(message), true});
+  }
+  void read_cell();
+  void read_symmetry();
+  void read_sites();
+
+  const Block& block_;
+  const std::string& file_;
+  const StructureOptions& options_;
+  CifStructure out_;
+};
+
+void Builder::read_cell() {
+  static constexpr std::string_view kTags[6][2] = {
+      {"_cell_length_a", "_cell.length_a"},     {"_cell_length_b", "_cell.length_b"},
+      {"_cell_length_c", "_cell.length_c"},     {"_cell_angle_alpha", "_cell.angle_alpha"},
+      {"_cell_angle_beta", "_cell.angle_beta"}, {"_cell_angle_gamma", "_cell.angle_gamma"}};
+  for (int i = 0; i < 6; ++i) {
+    const Value* v = find_any(block_, {kTags[i][0], kTags[i][1]});
+    if (v == nullptr || v->is_null()) {
+      if (i < 3)
+        fail(block_.line,
+             "data_" + std::string(block_.name) + " has no " + std::string(kTags[i][0]));
+      // cod-tools 2004198-no-cell-angles: orthogonal cells are written without angles.
+      warn(v ? v->line : block_.line, std::string(kTags[i][0]) + " is missing; assuming 90");
+      out_.cell[i] = Measured{90, 0};
+      continue;
+    }
+    auto m = parse_measured(v->text);
+    if (!m || m->value <= 0) {
+      fail(v->line,
+           std::string(kTags[i][0]) + " is not a positive number: '" + std::string(v->text) + "'");
+    }
+    out_.cell[i] = *m;
+  }
+  out_.structure.lattice = Lattice(out_.cell[0].value, out_.cell[1].value, out_.cell[2].value,
+                                   out_.cell[3].value, out_.cell[4].value, out_.cell[5].value);
+  if (!(out_.structure.lattice.volume() > 1e-6)) fail(block_.line, "the cell has no volume");
+}
+
+void Builder::read_symmetry() {
+  if (const Value* v = find_any(block_, {"_symmetry_space_group_name_H-M",
+                                         "_space_group_name_H-M_alt", "_space_group.name_H-M_alt"});
+      v && !v->is_null()) {
+    out_.space_group_hm = std::string(v->text);
+  }
+  if (const Value* v = find_any(block_, {"_symmetry_space_group_name_Hall",
+                                         "_space_group_name_Hall", "_space_group.name_Hall"});
+      v && !v->is_null()) {
+    out_.space_group_hall = std::string(v->text);
+  }
+  if (const Value* v = find_any(block_, {"_symmetry_Int_Tables_number", "_space_group_IT_number",
+                                         "_space_group.IT_number"});
+      v && !v->is_null()) {
+    if (auto m = parse_measured(v->text)) out_.space_group_number = static_cast<int>(m->value);
+  }
+  auto add = [&](const Value& v) {
+    try {
+      out_.symops.push_back(parse_symop(v.text));
+    } catch (const ParseError& e) {
+      fail(v.line, e.message());
+    }
+  };
+  std::initializer_list<std::string_view> tags = {
+      "_space_group_symop_operation_xyz", "_space_group_symop.operation_xyz",
+      "_symmetry_equiv_pos_as_xyz", "_symmetry_equiv.pos_as_xyz"};
+  if (Column c = find_column(block_, tags); c.loop != nullptr) {
+    for (std::size_t r = 0; r < c.loop->rows(); ++r) add(c.loop->at(r, c.index));
+  } else if (const Value* v = find_any(block_, tags)) {
+    add(*v);
+  }
+  if (!out_.symops.empty()) return;
+  std::string hm;
+  for (char ch : out_.space_group_hm) {
+    if (ch != ' ') hm += ch;
+  }
+  bool p1 = hm == "P1" || out_.space_group_number == 1 || out_.space_group_hall == "P 1";
+  if (!p1 && (!hm.empty() || !out_.space_group_hall.empty() || out_.space_group_number > 0)) {
+    // Operations from the symbol need the space-group tables of spglib (issue 3, not yet).
+    fail(block_.line,
+         "no symmetry operations are listed, and reading them from the space-group "
+         "symbol is not supported yet");
+  }
+  if (!p1) warn(block_.line, "no symmetry given; assuming P1");
+  out_.symops.push_back(parse_symop("x,y,z"));
+}
+
+void Builder::read_sites() {
+  Column x = find_column(block_, {"_atom_site_fract_x", "_atom_site.fract_x"});
+  if (x.loop == nullptr) {
+    fail(block_.line, "data_" + std::string(block_.name) + " has no _atom_site_fract_x loop");
+  }
+  const cif::Loop& loop = *x.loop;
+  auto col = [&](std::initializer_list<std::string_view> tags) {
+    for (auto t : tags) {
+      if (int c = loop.column(t); c >= 0) return c;
+    }
+    return -1;
+  };
+  int cy = col({"_atom_site_fract_y", "_atom_site.fract_y"});
+  int cz = col({"_atom_site_fract_z", "_atom_site.fract_z"});
+  int label = col({"_atom_site_label", "_atom_site.label"});
+  int type = col({"_atom_site_type_symbol", "_atom_site.type_symbol"});
+  int occ = col({"_atom_site_occupancy", "_atom_site.occupancy"});
+  if (cy < 0 || cz < 0) fail(loop.line, "the atom-site loop lacks fract_y or fract_z");
+  if (label < 0 && type < 0) fail(loop.line, "the atom-site loop has neither labels nor types");
+  const Lattice& lattice = out_.structure.lattice;
+  auto& sites = out_.structure.sites;
+  for (std::size_t r = 0; r < loop.rows(); ++r) {
+    Vec3 f{};
+    const int cols[3] = {x.index, cy, cz};
+    for (int k = 0; k < 3; ++k) {
+      const Value& v = loop.at(r, cols[k]);
+      auto m = parse_measured(v.text);
+      if (!m || v.is_null())
+        fail(v.line, "coordinate '" + std::string(v.text) + "' is not a number");
+      f[k] = m->value;
+    }
+    const Value& name = loop.at(r, type >= 0 && !loop.at(r, type).is_null() ? type : label);
+    Occupant o;
+    o.label = label >= 0 ? std::string(loop.at(r, label).text) : std::string(name.text);
+    try {
+      o.species = parse_type_symbol(name.text);
+    } catch (const InvalidArgument& e) {
+      fail(name.line, e.what());
+    }
+    if (occ >= 0) {
+      const Value& v = loop.at(r, occ);
+      if (v.is_null()) {
+        warn(v.line, "occupancy of " + o.label + " is '" + std::string(v.text) + "'; taken as 1");
+      } else {
+        // Exact decimal: 0.875 is 7/8, so eight such sites make exactly 7 atoms.
+        std::string_view text = v.text.substr(0, v.text.find('('));
+        if (!chem::Number::parse(text, o.occupancy) || o.occupancy.negative()) {
+          fail(v.line, "occupancy '" + std::string(v.text) + "' is not a number");
+        }
+      }
+    }
+    // Images of the atom under every operation, without repeats (special positions).
+    std::vector<Vec3> images;
+    for (const SymOp& op : out_.symops) {
+      Vec3 g = op.apply(f);
+      for (double& c : g) c -= std::floor(c);
+      bool seen = false;
+      for (const Vec3& h : images) {
+        if (lattice.distance(g, h) < options_.duplicate_tolerance) {
+          seen = true;
+          break;
+        }
+      }
+      if (!seen) images.push_back(g);
+    }
+    for (const Vec3& g : images) {
+      Site* target = nullptr;
+      for (Site& s : sites) {
+        if (lattice.distance(s.frac, g) < options_.site_tolerance) {
+          target = &s;
+          break;
+        }
+      }
+      if (target == nullptr) {
+        sites.push_back(Site{g, {}});
+        target = &sites.back();
+      }
+      target->occupants.push_back(o);
+    }
+  }
+  for (const Site& s : sites) {
+    if (s.total_occupancy() > 1 + options_.occupancy_excess) {
+      std::string labels;
+      for (const auto& o : s.occupants) labels += (labels.empty() ? "" : ", ") + o.label;
+      warn(loop.line, "occupancies at one site add up to " + std::to_string(s.total_occupancy()) +
+                          " (" + labels + ")");
+    }
+  }
+}
+
+CifStructure Builder::run() {
+  out_.structure.name = std::string(block_.name);
+  read_cell();
+  read_symmetry();
+  read_sites();
+  if (const Value* v = find_any(block_, {"_chemical_formula_sum", "_chemical_formula.sum"});
+      v && !v->is_null()) {
+    out_.formula_sum = std::string(v->text);
+  }
+  return std::move(out_);
+}
+
+}  // namespace
+
+chem::Species parse_type_symbol(std::string_view text) {
+  chem::Species s;
+  std::size_t i = 0;
+  auto upper = [](char c) { return static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c); };
+  auto lower = [](char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); };
+  auto is_letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
+  if (text.empty() || !is_letter(text[0])) {
+    throw InvalidArgument("'" + std::string(text) + "' names no element");
+  }
+  char c0 = upper(text[0]);
+  char c1 = text.size() > 1 && is_letter(text[1]) ? lower(text[1]) : '\0';
+  int z = c1 ? chem::symbol_to_z(c0, c1) : 0;
+  if (z != 0) {
+    i = 2;
+  } else if ((z = chem::symbol_to_z(c0)) != 0) {
+    i = 1;
+  } else if (c0 == 'D' || c0 == 'T') {
+    z = 1;
+    s.mass_number = c0 == 'D' ? 2 : 3;
+    i = 1;
+  } else {
+    throw InvalidArgument("'" + std::string(text) + "' names no element");
+  }
+  s.z = static_cast<std::uint8_t>(z);
+  // An oxidation state "2+", "+2", "-", or nothing, then anything (label digits, suffixes).
+  std::size_t j = i;
+  int magnitude = 0;
+  while (j < text.size() && text[j] >= '0' && text[j] <= '9')
+    magnitude = magnitude * 10 + (text[j++] - '0');
+  if (j < text.size() && (text[j] == '+' || text[j] == '-')) {
+    s.has_charge = true;
+    s.charge =
+        static_cast<std::int8_t>((text[j] == '-' ? -1 : 1) * (magnitude == 0 ? 1 : magnitude));
+  }
+  return s;
+}
+
+CifStructure read_structure(const cif::Block& block, const std::string& file,
+                            const StructureOptions& options) {
+  return Builder(block, file, options).run();
+}
+
+}  // namespace pb::crystal

@@ -1,0 +1,47 @@
+#pragma once
+/// The CIF semantic layer: from a data block to a Structure. The cell (with uncertainties),
+/// symmetry operations (_space_group_symop_operation_xyz or _symmetry_equiv_pos_as_xyz, or the
+/// DDLm dotted names), atom sites with type symbols, oxidation states and occupancies, and the
+/// expansion of the asymmetric unit to the full cell.
+#include <string>
+#include <vector>
+
+#include "crystal/cif_syntax.hpp"
+#include "crystal/measured.hpp"
+#include "crystal/structure.hpp"
+#include "crystal/symop.hpp"
+
+namespace pb::crystal {
+
+/// Tolerances of the expansion, declared once with their defaults (STYLE.md habit 3).
+struct StructureOptions {
+  /// Images of one atom closer than this (Å) are one atom: atoms on special positions.
+  double duplicate_tolerance = 0.01;
+  /// Atoms with different labels closer than this (Å) share a site: substitutional disorder.
+  double site_tolerance = 0.01;
+  /// A site whose occupancies add up to more than 1 + this gets a warning.
+  double occupancy_excess = 0.01;
+};
+
+/// What a block yields: the structure and the declared values it was built from.
+struct CifStructure {
+  Structure structure;
+  std::vector<SymOp> symops;
+  Measured cell[6];         ///< a, b, c, alpha, beta, gamma as written
+  std::string formula_sum;  ///< _chemical_formula_sum as written
+  std::string space_group_hm;
+  std::string space_group_hall;
+  int space_group_number = 0;
+  std::vector<cif::Diagnostic> warnings;
+};
+
+/// Builds the structure of one block; throws pb::ParseError (file:line: message) when it
+/// cannot: no cell, no coordinates, unreadable symmetry operations or numbers.
+CifStructure read_structure(const cif::Block& block, const std::string& file,
+                            const StructureOptions& options = {});
+
+/// The element (and oxidation state) of an _atom_site_type_symbol or label: "Mn2+", "O2-",
+/// "Li1", "FE"; throws pb::InvalidArgument when it names no element.
+chem::Species parse_type_symbol(std::string_view text);
+
+}  // namespace pb::crystal

@@ -1,0 +1,52 @@
+#include "crystal/lattice.hpp"
+
+#include <cmath>
+#include <numbers>
+
+namespace pb::crystal {
+
+Lattice::Lattice(double a, double b, double c, double alpha, double beta, double gamma)
+    : a_(a), b_(b), c_(c), alpha_(alpha), beta_(beta), gamma_(gamma) {
+  constexpr double kDeg = std::numbers::pi / 180;
+  double ca = std::cos(alpha * kDeg), cb = std::cos(beta * kDeg), cg = std::cos(gamma * kDeg);
+  double sg = std::sin(gamma * kDeg);
+  m_[0] = {a, 0, 0};
+  m_[1] = {b * cg, b * sg, 0};
+  double cx = c * cb;
+  double cy = c * (ca - cb * cg) / sg;
+  m_[2] = {cx, cy, std::sqrt(std::fmax(0.0, c * c - cx * cx - cy * cy))};
+}
+
+double Lattice::volume() const {
+  const auto& m = m_;
+  return std::fabs(m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+                   m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+                   m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]));
+}
+
+Vec3 Lattice::to_cartesian(const Vec3& f) const {
+  Vec3 r{};
+  for (int i = 0; i < 3; ++i) {
+    for (int j = 0; j < 3; ++j) r[j] += f[i] * m_[i][j];
+  }
+  return r;
+}
+
+double Lattice::distance(const Vec3& f1, const Vec3& f2) const {
+  // Wrap the difference to [-0.5, 0.5) and try the neighbouring images: enough for the
+  // near-coincident positions that duplicate removal compares.
+  Vec3 d;
+  for (int i = 0; i < 3; ++i) d[i] = f1[i] - f2[i] - std::round(f1[i] - f2[i]);
+  double best = 1e300;
+  for (int i = -1; i <= 1; ++i) {
+    for (int j = -1; j <= 1; ++j) {
+      for (int k = -1; k <= 1; ++k) {
+        Vec3 c = to_cartesian({d[0] + i, d[1] + j, d[2] + k});
+        best = std::fmin(best, c[0] * c[0] + c[1] * c[1] + c[2] * c[2]);
+      }
+    }
+  }
+  return std::sqrt(best);
+}
+
+}  // namespace pb::crystal
