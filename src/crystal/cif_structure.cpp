@@ -4,6 +4,7 @@
 #include <initializer_list>
 
 #include "chem/element.hpp"
+#include "crystal/symmetry.hpp"
 #include "util/error.hpp"
 
 namespace pb::crystal {
@@ -120,14 +121,27 @@ void Builder::read_symmetry() {
   for (char ch : out_.space_group_hm) {
     if (ch != ' ') hm += ch;
   }
-  bool p1 = hm == "P1" || out_.space_group_number == 1 || out_.space_group_hall == "P 1";
-  if (!p1 && (!hm.empty() || !out_.space_group_hall.empty() || out_.space_group_number > 0)) {
-    // Operations from the symbol need the space-group tables of spglib (issue 3, not yet).
-    fail(block_.line,
-         "no symmetry operations are listed, and reading them from the space-group "
-         "symbol is not supported yet");
+  // No operations listed: from the Hall symbol, else the Hermann-Mauguin symbol (spglib's
+  // tables; the standard setting unless the symbol says ":2", ":R" and so on).
+  for (const std::string& symbol : {out_.space_group_hall, out_.space_group_hm}) {
+    if (symbol.empty()) continue;
+    if (auto h = hall_number_from_symbol(symbol)) {
+      out_.symops = operations_of(*h);
+      warn(block_.line, "symmetry operations taken from the space-group symbol '" + symbol + "'");
+      return;
+    }
   }
-  if (!p1) warn(block_.line, "no symmetry given; assuming P1");
+  if (!hm.empty() || !out_.space_group_hall.empty()) {
+    fail(block_.line,
+         "no symmetry operations, and the space-group symbol '" +
+             (out_.space_group_hall.empty() ? out_.space_group_hm : out_.space_group_hall) +
+             "' is not one spglib knows");
+  }
+  if (out_.space_group_number > 1) {
+    fail(block_.line, "no symmetry operations and no space-group symbol, only the number " +
+                          std::to_string(out_.space_group_number));
+  }
+  if (out_.space_group_number != 1) warn(block_.line, "no symmetry given; assuming P1");
   out_.symops.push_back(parse_symop("x,y,z"));
 }
 

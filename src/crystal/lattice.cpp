@@ -1,5 +1,6 @@
 #include "crystal/lattice.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -15,6 +16,23 @@ Lattice::Lattice(double a, double b, double c, double alpha, double beta, double
   double cx = c * cb;
   double cy = c * (ca - cb * cg) / sg;
   m_[2] = {cx, cy, std::sqrt(std::fmax(0.0, c * c - cx * cx - cy * cy))};
+}
+
+Lattice Lattice::from_vectors(const std::array<Vec3, 3>& v) {
+  auto norm = [](const Vec3& x) { return std::sqrt(x[0] * x[0] + x[1] * x[1] + x[2] * x[2]); };
+  auto angle = [&](const Vec3& x, const Vec3& y) {
+    double c = (x[0] * y[0] + x[1] * y[1] + x[2] * y[2]) / (norm(x) * norm(y));
+    return std::acos(std::clamp(c, -1.0, 1.0)) * 180 / std::numbers::pi;
+  };
+  Lattice l;
+  l.a_ = norm(v[0]);
+  l.b_ = norm(v[1]);
+  l.c_ = norm(v[2]);
+  l.alpha_ = angle(v[1], v[2]);
+  l.beta_ = angle(v[0], v[2]);
+  l.gamma_ = angle(v[0], v[1]);
+  l.m_ = v;
+  return l;
 }
 
 double Lattice::volume() const {

@@ -12,6 +12,8 @@ class Lattice {
  public:
   Lattice() = default;
   Lattice(double a, double b, double c, double alpha, double beta, double gamma);
+  /// A lattice given by its vectors (rows, Å), kept as given (POSCAR, OPTIMADE).
+  static Lattice from_vectors(const std::array<Vec3, 3>& vectors);
 
   double a() const { return a_; }
   double b() const { return b_; }

@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "crystal/symmetry.hpp"
 #include "util/error.hpp"
 
 using namespace pb::crystal;
@@ -109,8 +110,31 @@ TEST(CifStructure, ReportsWhatIsMissingWithTheLine) {
                         "_symmetry_equiv_pos_as_xyz 'x,y,q'\n"),
             "m.cif:5: error: unexpected 'q' in symmetry operation 'x,y,q'");
   EXPECT_NE(first_error("data_x\n_cell_length_a 1\n_cell_length_b 1\n_cell_length_c 1\n"
-                        "_symmetry_space_group_name_H-M 'F m -3 m'\nloop_\n_atom_site_label\n"
+                        "_symmetry_space_group_name_H-M 'Q 9'\nloop_\n_atom_site_label\n"
                         "_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nNa 0 0 0\n")
-                .find("not supported yet"),
+                .find("not one spglib knows"),
             std::string::npos);
+}
+
+TEST(CifStructure, TakesOperationsFromTheSymbolWhenNoneAreListed) {
+  // Rock salt from the symbol alone: Na at 4a and Cl at 4b of F m -3 m give 4 + 4 atoms, and
+  // spglib finds the space group again.
+  auto doc = cif::read_text(
+      "data_NaCl\n_cell_length_a 5.6402\n_cell_length_b 5.6402\n_cell_length_c 5.6402\n"
+      "_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n"
+      "_symmetry_space_group_name_H-M 'F m -3 m'\n"
+      "loop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n"
+      "Na1 0 0 0\nCl1 0.5 0.5 0.5\n",
+      "nacl.cif");
+  CifStructure s = read_structure(doc.blocks[0], "nacl.cif");
+  EXPECT_EQ(s.symops.size(), 192u);
+  EXPECT_EQ(s.structure.sites.size(), 8u);
+  auto info = analyse_symmetry(typed_cell(s.structure));
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->number, 225);
+  EXPECT_EQ(info->pearson, "cF8");
+  EXPECT_EQ(info->crystal_system, "cubic");
+  EXPECT_EQ(hall_number_from_symbol("P 21/c"), hall_number_from_symbol("P2_1/c"));
+  EXPECT_EQ(hall_number_from_symbol("-P 2ybc"), 81);
+  EXPECT_FALSE(hall_number_from_symbol("nonsense"));
 }

@@ -1,0 +1,130 @@
+#include "crystal/symmetry.hpp"
+
+#include <spglib.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+namespace pb::crystal {
+
+TypedCell typed_cell(const Structure& s) {
+  TypedCell c;
+  c.vectors = s.lattice.vectors();
+  // Key of a site: its occupants (element and occupancy), sorted.
+  std::map<std::vector<std::pair<int, double>>, int> type_of;
+  for (const Site& site : s.sites) {
+    std::vector<std::pair<int, double>> key;
+    for (const auto& o : site.occupants) key.emplace_back(o.species.z, o.occupancy.value());
+    std::sort(key.begin(), key.end());
+    auto it = type_of.emplace(key, static_cast<int>(type_of.size()) + 1).first;
+    c.positions.push_back(site.frac);
+    c.types.push_back(it->second);
+  }
+  return c;
+}
+
+std::string_view crystal_system(int n) {
+  if (n <= 2) return "triclinic";
+  if (n <= 15) return "monoclinic";
+  if (n <= 74) return "orthorhombic";
+  if (n <= 142) return "tetragonal";
+  if (n <= 167) return "trigonal";
+  if (n <= 194) return "hexagonal";
+  return "cubic";
+}
+
+std::optional<SymmetryInfo> analyse_symmetry(const TypedCell& cell, const SymmetryOptions& options,
+                                             std::string* error) {
+  // spglib takes the lattice vectors as columns.
+  double lattice[3][3];
+  for (int i = 0; i < 3; ++i) {
+    for (int j = 0; j < 3; ++j) lattice[i][j] = cell.vectors[j][i];
+  }
+  std::vector<double> positions(cell.positions.size() * 3);
+  for (std::size_t i = 0; i < cell.positions.size(); ++i) {
+    for (int k = 0; k < 3; ++k) positions[3 * i + k] = cell.positions[i][k];
+  }
+  SpglibDataset* d = spgat_get_dataset(lattice, reinterpret_cast<double(*)[3]>(positions.data()),
+                                       cell.types.data(), static_cast<int>(cell.positions.size()),
+                                       options.symprec, options.angle_tolerance);
+  if (d == nullptr) {
+    if (error) *error = spg_get_error_message(spg_get_error_code());
+    return std::nullopt;
+  }
+  SymmetryInfo info;
+  info.number = d->spacegroup_number;
+  info.hall_number = d->hall_number;
+  info.international = d->international_symbol;
+  info.hall = d->hall_symbol;
+  info.point_group = d->pointgroup_symbol;
+  info.crystal_system = std::string(crystal_system(info.number));
+  info.operations = d->n_operations;
+  for (int i = 0; i < d->n_atoms; ++i)
+    info.wyckoffs.push_back(static_cast<char>('a' + d->wyckoffs[i]));
+  // Pearson symbol: crystal family letter, centring letter, atoms in the conventional cell.
+  static constexpr std::pair<std::string_view, char> kFamily[] = {
+      {"triclinic", 'a'}, {"monoclinic", 'm'}, {"orthorhombic", 'o'}, {"tetragonal", 't'},
+      {"trigonal", 'h'},  {"hexagonal", 'h'},  {"cubic", 'c'}};
+  char family = 'a';
+  for (auto [name, letter] : kFamily) {
+    if (name == info.crystal_system) family = letter;
+  }
+  char centring = info.international.empty() ? 'P' : info.international[0];
+  if (centring == 'A' || centring == 'B') centring = 'S';  // base-centred: S in Pearson symbols
+  info.pearson = std::string(1, family) + centring + std::to_string(d->n_std_atoms);
+  spg_free_dataset(d);
+  return info;
+}
+
+namespace {
+
+// Symbols compare without spaces and underscores, case-insensitively: "P 21/c" = "P2_1/c".
+std::string squash(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c != ' ' && c != '_') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<int> hall_number_from_symbol(std::string_view symbol) {
+  std::string want = squash(symbol);
+  if (want.empty()) return std::nullopt;
+  std::string choice;
+  if (auto colon = want.find(':'); colon != std::string::npos) {
+    choice = want.substr(colon + 1);
+    want = want.substr(0, colon);
+  }
+  for (int h = 1; h <= 530; ++h) {
+    SpglibSpacegroupType t = spg_get_spacegroup_type(h);
+    if (squash(t.hall_symbol) == want) return h;
+  }
+  // The first setting listed is the standard one (e.g. unique axis b, origin choice 1, or the
+  // hexagonal axes for R groups) unless ":2", ":R" or the like asks for another.
+  for (int h = 1; h <= 530; ++h) {
+    SpglibSpacegroupType t = spg_get_spacegroup_type(h);
+    bool name = squash(t.international_short) == want || squash(t.international_full) == want ||
+                squash(t.international) == want;
+    if (name && (choice.empty() || squash(t.choice) == choice)) return h;
+  }
+  return std::nullopt;
+}
+
+std::vector<SymOp> operations_of(int hall_number) {
+  int rotations[192][3][3];
+  double translations[192][3];
+  int n = spg_get_symmetry_from_database(rotations, translations, hall_number);
+  std::vector<SymOp> ops(static_cast<std::size_t>(n));
+  for (int k = 0; k < n; ++k) {
+    for (int i = 0; i < 3; ++i) {
+      for (int j = 0; j < 3; ++j) ops[k].rot[i][j] = rotations[k][i][j];
+      ops[k].trans[i] = translations[k][i];
+    }
+  }
+  return ops;
+}
+
+}  // namespace pb::crystal
