@@ -21,5 +21,6 @@ Runner add_formula_command(CLI::App& app);
 Runner add_element_command(CLI::App& app);
 Runner add_descriptors_command(CLI::App& app);
 Runner add_cif_command(CLI::App& app);
+Runner add_symmetry_command(CLI::App& app);
 
 }  // namespace pb::cli

@@ -12,10 +12,9 @@ namespace {
 
 // One line per subcommand: adding a command touches its own file and this table.
 const std::pair<const char*, pb::cli::Runner (*)(CLI::App&)> kCommands[] = {
-    {"formula", pb::cli::add_formula_command},
-    {"element", pb::cli::add_element_command},
-    {"descriptors", pb::cli::add_descriptors_command},
-    {"cif", pb::cli::add_cif_command},
+    {"formula", pb::cli::add_formula_command},         {"element", pb::cli::add_element_command},
+    {"descriptors", pb::cli::add_descriptors_command}, {"cif", pb::cli::add_cif_command},
+    {"symmetry", pb::cli::add_symmetry_command},
 };
 
 }  // namespace

@@ -102,16 +102,52 @@ std::optional<int> hall_number_from_symbol(std::string_view symbol) {
     SpglibSpacegroupType t = spg_get_spacegroup_type(h);
     if (squash(t.hall_symbol) == want) return h;
   }
-  // The first setting listed is the standard one (e.g. unique axis b, origin choice 1, or the
-  // hexagonal axes for R groups) unless ":2", ":R" or the like asks for another.
-  for (int h = 1; h <= 530; ++h) {
-    SpglibSpacegroupType t = spg_get_spacegroup_type(h);
-    bool name = squash(t.international_short) == want || squash(t.international_full) == want ||
-                squash(t.international) == want;
-    if (name && (choice.empty() || squash(t.choice) == choice)) return h;
+  // Spellings seen in CIFs, tried in turn: as written; "P2(1)/c" for P2_1/c; the cubic symbols
+  // of before 1983 without the bar ("P m 3 m" for Pm-3m: a 3 after a mirror or glide letter).
+  std::vector<std::string> candidates{want};
+  std::string no_parens;
+  for (char c : want) {
+    if (c != '(' && c != ')') no_parens += c;
+  }
+  candidates.push_back(no_parens);
+  std::string barred;
+  for (std::size_t i = 0; i < no_parens.size(); ++i) {
+    if (no_parens[i] == '3' && i > 1 &&
+        std::string_view("mnabcde").find(no_parens[i - 1]) != std::string_view::npos) {
+      barred += '-';
+    }
+    barred += no_parens[i];
+  }
+  candidates.push_back(barred);
+  auto find = [&](const std::string& name, bool full_only) -> std::optional<int> {
+    // The first setting listed is the standard one (unique axis b, origin choice 1, hexagonal
+    // axes for R groups) unless ":2", ":R" or the like asks for another.
+    for (int h = 1; h <= 530; ++h) {
+      SpglibSpacegroupType t = spg_get_spacegroup_type(h);
+      bool match = squash(t.international_full) == name ||
+                   (!full_only &&
+                    (squash(t.international_short) == name || squash(t.international) == name));
+      if (match && (choice.empty() || squash(t.choice) == choice)) return h;
+    }
+    return std::nullopt;
+  };
+  for (const auto& c : candidates) {
+    if (auto h = find(c, false)) return h;
+  }
+  // A short monoclinic symbol of a non-standard setting ("P 21/n"): the full symbol with
+  // unique axis b, then c, then a.
+  if (no_parens.size() >= 2 && std::isalpha(static_cast<unsigned char>(no_parens[0]))) {
+    std::string lattice(1, no_parens[0]);
+    std::string rest = no_parens.substr(1);
+    for (const std::string& full :
+         {lattice + "1" + rest + "1", lattice + "11" + rest, lattice + rest + "11"}) {
+      if (auto h = find(full, true)) return h;
+    }
   }
   return std::nullopt;
 }
+
+int number_of(int hall_number) { return spg_get_spacegroup_type(hall_number).number; }
 
 std::vector<SymOp> operations_of(int hall_number) {
   int rotations[192][3][3];

@@ -53,6 +53,9 @@ std::string_view crystal_system(int number);
 /// ("-P 2ybc") symbol, or nullopt.
 std::optional<int> hall_number_from_symbol(std::string_view symbol);
 
+/// The International Tables number of a setting (hall_number 1..530).
+int number_of(int hall_number);
+
 /// The operations of a setting (hall_number 1..530).
 std::vector<SymOp> operations_of(int hall_number);
 

@@ -11,6 +11,10 @@
 
 using namespace pb::crystal;
 
+namespace {
+int spg_number(std::optional<int> hall) { return hall ? number_of(*hall) : 0; }
+}  // namespace
+
 TEST(Measured, ReadsValuesAndUncertainties) {
   auto m = parse_measured("5.4309(2)");
   ASSERT_TRUE(m);
@@ -137,4 +141,12 @@ TEST(CifStructure, TakesOperationsFromTheSymbolWhenNoneAreListed) {
   EXPECT_EQ(hall_number_from_symbol("P 21/c"), hall_number_from_symbol("P2_1/c"));
   EXPECT_EQ(hall_number_from_symbol("-P 2ybc"), 81);
   EXPECT_FALSE(hall_number_from_symbol("nonsense"));
+  // Spellings found in the cod-tools CIFs.
+  EXPECT_EQ(hall_number_from_symbol("P 21/n"), 82);   // P 1 21/n 1
+  EXPECT_EQ(hall_number_from_symbol("P 21/a"), 83);   // P 1 21/a 1
+  EXPECT_EQ(hall_number_from_symbol("P2(1)/c"), 81);  // P 1 21/c 1
+  EXPECT_EQ(spg_number(hall_number_from_symbol("P m 3 m")), 221);
+  EXPECT_EQ(spg_number(hall_number_from_symbol("F d 3 m")), 227);
+  EXPECT_EQ(spg_number(hall_number_from_symbol("P 3 m 1")), 156);  // not P-3m1
+  EXPECT_FALSE(hall_number_from_symbol("X4bm"));
 }
