@@ -36,15 +36,17 @@ bench: deps
 
 # libFuzzer (clang): each target for FUZZ_SECONDS, growing its corpus in fuzz/corpus/<target>.
 # The CIF target also reads the cod-tools syntax torture tests in ../shared as seeds.
-FUZZ_TARGETS ?= formula cif_syntax
+FUZZ_TARGETS ?= formula cif_syntax cif_structure poscar
 CIF_SEEDS := ../shared/data/crystal_structures/cod_tools_test_cifs/parser_edge_cases
+POSCAR_SEEDS := ../shared/data/crystal_structures/spglib_poscar/data/cubic
 fuzz: deps
 	@cmake --preset fuzz >/dev/null
 	@cmake --build --preset fuzz
 	@mkdir -p fuzz/crashes
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p fuzz/corpus/$$t; \
-	  seeds=""; [ $$t = cif_syntax ] && [ -d $(CIF_SEEDS) ] && seeds=$(CIF_SEEDS); \
+	  seeds=""; case $$t in cif_*) [ -d $(CIF_SEEDS) ] && seeds=$(CIF_SEEDS);; esac; \
+	  [ $$t = poscar ] && [ -d $(POSCAR_SEEDS) ] && seeds=$(POSCAR_SEEDS); \
 	  dict=fuzz/$${t%%_*}.dict; \
 	  build/fuzz/fuzz/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    -artifact_prefix=fuzz/crashes/ -dict=$$dict fuzz/corpus/$$t $$seeds || exit 1; \
