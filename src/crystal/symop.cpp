@@ -1,5 +1,6 @@
 #include "crystal/symop.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -79,14 +80,25 @@ SymOp parse_symop(std::string_view text) {
       bool has_number = false;
       std::size_t start = p;
       while (p < text.size() && ((text[p] >= '0' && text[p] <= '9') || text[p] == '.')) ++p;
+      // A checked conversion: "." alone or a number out of range is a located error (found by
+      // fuzz/cif_structure_fuzz.cpp: '.z+1/2' made std::stod throw std::invalid_argument).
+      auto to_number = [&](std::size_t from, std::size_t to) {
+        double v = 0;
+        auto [end, ec] = std::from_chars(text.data() + from, text.data() + to, v);
+        if (ec != std::errc() || end != text.data() + to || !std::isfinite(v)) {
+          p = from;
+          fail("malformed number");
+        }
+        return v;
+      };
       if (p > start) {
         has_number = true;
-        number = std::stod(std::string(text.substr(start, p - start)));
+        number = to_number(start, p);
         if (p < text.size() && text[p] == '/') {
           std::size_t d = ++p;
           while (p < text.size() && text[p] >= '0' && text[p] <= '9') ++p;
           if (p == d) fail("expected a denominator");
-          double den = std::stod(std::string(text.substr(d, p - d)));
+          double den = to_number(d, p);
           if (den == 0) fail("division by zero");
           number /= den;
         }

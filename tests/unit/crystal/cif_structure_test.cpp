@@ -45,6 +45,9 @@ TEST(SymOp, ParsesTripletsInAnyStyle) {
   EXPECT_THROW(parse_symop("x,y,w"), pb::ParseError);
   EXPECT_THROW(parse_symop("x,y,z,x"), pb::ParseError);
   EXPECT_THROW(parse_symop("0.5x,y,z"), pb::ParseError);
+  // Found by fuzz/cif_structure_fuzz.cpp: a lone '.' threw std::invalid_argument.
+  EXPECT_THROW(parse_symop("x+1/2,-y+1/2,.z+1/2"), pb::ParseError);
+  EXPECT_THROW(parse_symop("x,y,z+1e999"), pb::ParseError);
 }
 
 TEST(TypeSymbol, ReadsElementsChargesAndLabels) {
