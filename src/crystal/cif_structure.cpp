@@ -203,7 +203,7 @@ void Builder::read_sites() {
       for (double& c : g) c -= std::floor(c);
       bool seen = false;
       for (const Vec3& h : images) {
-        if (lattice.distance(g, h) < options_.duplicate_tolerance) {
+        if (lattice.within(g, h, options_.duplicate_tolerance)) {
           seen = true;
           break;
         }
@@ -213,7 +213,7 @@ void Builder::read_sites() {
     for (const Vec3& g : images) {
       Site* target = nullptr;
       for (Site& s : sites) {
-        if (lattice.distance(s.frac, g) < options_.site_tolerance) {
+        if (lattice.within(s.frac, g, options_.site_tolerance)) {
           target = &s;
           break;
         }

@@ -16,6 +16,33 @@ Lattice::Lattice(double a, double b, double c, double alpha, double beta, double
   double cx = c * cb;
   double cy = c * (ca - cb * cg) / sg;
   m_[2] = {cx, cy, std::sqrt(std::fmax(0.0, c * c - cx * cx - cy * cy))};
+  compute_heights();
+}
+
+void Lattice::compute_heights() {
+  auto cross = [](const Vec3& u, const Vec3& w) {
+    return Vec3{u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2], u[0] * w[1] - u[1] * w[0]};
+  };
+  auto norm = [](const Vec3& x) { return std::sqrt(x[0] * x[0] + x[1] * x[1] + x[2] * x[2]); };
+  double v = volume();
+  for (int i = 0; i < 3; ++i) {
+    double area = norm(cross(m_[(i + 1) % 3], m_[(i + 2) % 3]));
+    heights_[i] = area > 0 ? v / area : 0;
+  }
+}
+
+bool Lattice::within(const Vec3& f1, const Vec3& f2, double tolerance) const {
+  // The distance is at least |d_i| times the plane spacing along each axis, so most pairs are
+  // rejected without a square root; for the others the nearest image is the wrapped one, as
+  // long as the tolerance is below half of every plane spacing.
+  Vec3 d;
+  for (int i = 0; i < 3; ++i) {
+    d[i] = f1[i] - f2[i];
+    d[i] -= std::round(d[i]);
+    if (std::fabs(d[i]) * heights_[i] >= tolerance) return false;
+  }
+  Vec3 c = to_cartesian(d);
+  return c[0] * c[0] + c[1] * c[1] + c[2] * c[2] < tolerance * tolerance;
 }
 
 Lattice Lattice::from_vectors(const std::array<Vec3, 3>& v) {
@@ -32,6 +59,7 @@ Lattice Lattice::from_vectors(const std::array<Vec3, 3>& v) {
   l.beta_ = angle(v[0], v[2]);
   l.gamma_ = angle(v[0], v[1]);
   l.m_ = v;
+  l.compute_heights();
   return l;
 }
 

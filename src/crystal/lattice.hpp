@@ -27,10 +27,16 @@ class Lattice {
   Vec3 to_cartesian(const Vec3& frac) const;
   /// Shortest distance in Å between two fractional positions over periodic images.
   double distance(const Vec3& f1, const Vec3& f2) const;
+  /// Whether two fractional positions are closer than `tolerance` Å (tolerance below half the
+  /// smallest plane spacing): O(1), for duplicate and site detection.
+  bool within(const Vec3& f1, const Vec3& f2, double tolerance) const;
 
  private:
   double a_ = 0, b_ = 0, c_ = 0, alpha_ = 90, beta_ = 90, gamma_ = 90;
   std::array<Vec3, 3> m_{};
+  Vec3 heights_{};  ///< spacing of the lattice planes normal to each axis (V / |b x c| ...)
+
+  void compute_heights();
 };
 
 }  // namespace pb::crystal
