@@ -10,8 +10,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {
-    auto p = pb::crystal::read_poscar(std::string(reinterpret_cast<const char*>(data), size),
-                                      "fuzz");
+    auto p =
+        pb::crystal::read_poscar(std::string(reinterpret_cast<const char*>(data), size), "fuzz");
     long total = std::accumulate(p.counts.begin(), p.counts.end(), 0L);
     if (total != static_cast<long>(p.positions.size())) std::abort();
     try {
