@@ -135,6 +135,24 @@ int info(const std::vector<std::string>& files, bool json) {
         out["space_group_hm"] = s.space_group_hm;
         out["space_group_number"] = s.space_group_number;
         out["formula_sum"] = s.formula_sum;
+        const auto& ci = s.citation;
+        if (!ci.empty()) {
+          nlohmann::ordered_json ref = {
+              {"authors", ci.authors},
+              {"title", ci.title},
+              {"journal", ci.journal},
+              {"year", ci.year},
+              {"volume", ci.volume},
+              {"issue", ci.issue},
+              {"pages", ci.first_page + (ci.last_page.empty() ? "" : "-" + ci.last_page)},
+              {"doi", ci.doi}};
+          out["reference"] = ref;
+        }
+        nlohmann::ordered_json codes = nlohmann::ordered_json::object();
+        for (const auto& [db, code] : ci.database_codes) codes[db] = code;
+        if (!codes.empty()) out["database_codes"] = codes;
+        if (s.conditions.temperature_K) out["temperature_K"] = s.conditions.temperature_K->value;
+        if (s.conditions.pressure_kPa) out["pressure_kPa"] = s.conditions.pressure_kPa->value;
         out["warnings"] = s.warnings.size();
         fmt::print("{}\n", out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       } else {

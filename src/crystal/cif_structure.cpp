@@ -50,6 +50,7 @@ class Builder {
   void read_cell();
   void read_symmetry();
   void read_sites();
+  void read_conditions();
 
   const Block& block_;
   const std::string& file_;
@@ -235,11 +236,50 @@ void Builder::read_sites() {
   }
 }
 
+// The value of the first present tag, whitespace collapsed; empty for ? and . or when absent.
+std::string text_of(const Block& block, std::initializer_list<std::string_view> tags) {
+  const Value* v = find_any(block, tags);
+  if (v == nullptr || v->is_null()) return {};
+  std::string out;
+  bool space = false;
+  for (char c : v->text) {
+    bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    if (blank) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    out += c;
+    space = false;
+  }
+  return out;
+}
+
+void Builder::read_conditions() {
+  auto first = [&](std::initializer_list<std::string_view> tags) -> std::optional<Measured> {
+    for (auto t : tags) {
+      const Value* v = block_.find(t);
+      if (v == nullptr || v->is_null()) continue;
+      if (auto m = parse_measured(v->text)) return m;
+      warn(v->line, std::string(t) + " is not a number: '" + std::string(v->text) + "'");
+    }
+    return std::nullopt;
+  };
+  out_.conditions.temperature_K =
+      first({"_diffrn_ambient_temperature", "_diffrn.ambient_temperature",
+             "_cell_measurement_temperature", "_cell_measurement.temperature"});
+  out_.conditions.pressure_kPa =
+      first({"_diffrn_ambient_pressure", "_diffrn.ambient_pressure", "_cell_measurement_pressure",
+             "_cell_measurement.pressure"});
+}
+
 CifStructure Builder::run() {
   out_.structure.name = std::string(block_.name);
   read_cell();
   read_symmetry();
   read_sites();
+  out_.citation = read_citation(block_);
+  read_conditions();
   if (const Value* v = find_any(block_, {"_chemical_formula_sum", "_chemical_formula.sum"});
       v && !v->is_null()) {
     out_.formula_sum = std::string(v->text);
@@ -248,6 +288,40 @@ CifStructure Builder::run() {
 }
 
 }  // namespace
+
+Citation read_citation(const Block& block) {
+  Citation c;
+  auto text = [&](std::initializer_list<std::string_view> tags) { return text_of(block, tags); };
+  if (Column a = find_column(block, {"_publ_author_name", "_publ_author.name"}); a.loop) {
+    for (std::size_t r = 0; r < a.loop->rows(); ++r) {
+      const Value& v = a.loop->at(r, a.index);
+      if (!v.is_null()) c.authors.emplace_back(v.text);
+    }
+  } else if (std::string one = text({"_publ_author_name", "_publ_author.name"}); !one.empty()) {
+    c.authors.push_back(one);
+  }
+  c.title = text({"_publ_section_title", "_publ_section.title"});
+  c.journal = text({"_journal_name_full", "_journal.name_full"});
+  if (c.journal.empty()) c.journal = text({"_journal_name_abbrev", "_journal.name_abbrev"});
+  if (auto y = parse_measured(text({"_journal_year", "_journal.year"}))) {
+    c.year = static_cast<int>(y->value);
+  }
+  c.volume = text({"_journal_volume", "_journal.volume"});
+  c.issue = text({"_journal_issue", "_journal.issue"});
+  c.first_page = text({"_journal_page_first", "_journal.page_first"});
+  c.last_page = text({"_journal_page_last", "_journal.page_last"});
+  c.doi = text({"_journal_paper_doi", "_journal.paper_doi"});
+  for (const cif::Item& item : block.items) {
+    std::string_view tag = item.tag;
+    if (item.value.is_null()) continue;
+    if (cif::iequals(tag, "_cod_database_code")) {
+      c.database_codes.emplace_back("COD", std::string(item.value.text));
+    } else if (tag.size() > 15 && cif::iequals(tag.substr(0, 15), "_database_code_")) {
+      c.database_codes.emplace_back(std::string(tag.substr(15)), std::string(item.value.text));
+    }
+  }
+  return c;
+}
 
 chem::Species parse_type_symbol(std::string_view text) {
   chem::Species s;

@@ -3,6 +3,7 @@
 /// symmetry operations (_space_group_symop_operation_xyz or _symmetry_equiv_pos_as_xyz, or the
 /// DDLm dotted names), atom sites with type symbols, oxidation states and occupancies, and the
 /// expansion of the asymmetric unit to the full cell.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,31 @@ struct StructureOptions {
   double occupancy_excess = 0.01;
 };
 
+/// The publication a block cites (_journal_*, _publ_*), and its database codes.
+struct Citation {
+  std::vector<std::string> authors;  ///< _publ_author_name, in order
+  std::string title;                 ///< _publ_section_title, whitespace collapsed
+  std::string journal;               ///< _journal_name_full (else _journal_name_abbrev)
+  int year = 0;
+  std::string volume;
+  std::string issue;
+  std::string first_page;
+  std::string last_page;
+  std::string doi;  ///< _journal_paper_doi
+  /// (database, code) from _database_code_<db> and _cod_database_code, e.g. ("ICSD", "155950").
+  std::vector<std::pair<std::string, std::string>> database_codes;
+
+  bool empty() const { return authors.empty() && journal.empty() && doi.empty() && year == 0; }
+};
+
+/// Conditions of the measurement, where the block states them.
+struct Conditions {
+  std::optional<Measured> temperature_K;  ///< _diffrn_ambient_temperature, else
+                                          ///< _cell_measurement_temperature
+  std::optional<Measured> pressure_kPa;   ///< _diffrn_ambient_pressure, else
+                                          ///< _cell_measurement_pressure
+};
+
 /// What a block yields: the structure and the declared values it was built from.
 struct CifStructure {
   Structure structure;
@@ -32,6 +58,8 @@ struct CifStructure {
   std::string space_group_hm;
   std::string space_group_hall;
   int space_group_number = 0;
+  Citation citation;
+  Conditions conditions;
   std::vector<cif::Diagnostic> warnings;
 };
 
@@ -39,6 +67,10 @@ struct CifStructure {
 /// cannot: no cell, no coordinates, unreadable symmetry operations or numbers.
 CifStructure read_structure(const cif::Block& block, const std::string& file,
                             const StructureOptions& options = {});
+
+/// The citation of a block. Also for blocks without a structure, like the data_global block of
+/// SHELX-style files that holds the publication of all the others.
+Citation read_citation(const cif::Block& block);
 
 /// The element (and oxidation state) of an _atom_site_type_symbol or label: "Mn2+", "O2-",
 /// "Li1", "FE"; throws pb::InvalidArgument when it names no element.

@@ -100,3 +100,29 @@ TEST(CifCorpus, ObelixFilesReadCleanly) {
     EXPECT_NO_THROW(pb::crystal::read_structure(d.blocks[0], path.string())) << path;
   }
 }
+
+TEST(CifCorpus, ReadsTheCitationsOfRealCodEntries) {
+  // Values as printed in the two files (checked by reading them).
+  const fs::path mgb2 = kCod / "top_level/1000026-MgB2.cif";
+  const fs::path ir = kCod / "top_level/10.1021-acs.organomet.5b00864.cif";
+  if (!fs::exists(mgb2) || !fs::exists(ir)) GTEST_SKIP() << kCod << " not found";
+  auto a = pb::crystal::read_structure(read_file(mgb2.string()).blocks.at(0), mgb2.string());
+  EXPECT_EQ(a.citation.journal, "J. Appl. Chem. USSR, engl. trans.");
+  EXPECT_EQ(a.citation.year, 1971);
+  EXPECT_EQ(a.citation.volume, "44");
+  EXPECT_EQ(a.citation.first_page + "-" + a.citation.last_page, "970-974");
+  ASSERT_FALSE(a.citation.database_codes.empty());
+  EXPECT_EQ(a.citation.database_codes.back().second, "1000026");
+  // SHELX-style: data_global holds the publication of the structures in the other blocks.
+  auto doc = read_file(ir.string());
+  ASSERT_FALSE(doc.blocks.empty());
+  auto c = pb::crystal::read_citation(doc.blocks.at(0));
+  EXPECT_EQ(doc.blocks.at(0).name, "global");
+  EXPECT_EQ(c.doi, "10.1021/acs.organomet.5b00864");
+  EXPECT_EQ(c.authors.front(), "Ruff, Andrew");
+  EXPECT_EQ(c.journal, "Organometallics");
+  EXPECT_EQ(c.year, 2016);
+  EXPECT_EQ(c.title,
+            "Base-Free Transfer Hydrogenation of Ketones Using Cp*Ir(pyridinesulfonamide)Cl "
+            "Precatalysts");
+}

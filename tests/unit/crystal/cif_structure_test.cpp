@@ -153,3 +153,36 @@ TEST(CifStructure, TakesOperationsFromTheSymbolWhenNoneAreListed) {
   EXPECT_EQ(spg_number(hall_number_from_symbol("P 3 m 1")), 156);  // not P-3m1
   EXPECT_FALSE(hall_number_from_symbol("X4bm"));
 }
+
+TEST(CifStructure, ReadsTheCitationAndConditions) {
+  auto doc = cif::read_text(
+      "data_x\n_cell_length_a 4\n_cell_length_b 4\n_cell_length_c 4\n"
+      "_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n"
+      "_symmetry_space_group_name_H-M 'P 1'\n"
+      "loop_\n_publ_author_name\n'Ruff, Andrew'\n'Chan, Benny C.'\n"
+      "_publ_section_title\n;\n  Base-Free Transfer\n  Hydrogenation\n;\n"
+      "_journal_name_full Organometallics\n_journal_year 2016\n_journal_volume 35\n"
+      "_journal_page_first 327\n_journal_page_last 335\n"
+      "_journal_paper_doi 10.1021/acs.organomet.5b00864\n_database_code_ICSD 155950\n"
+      "_cod_database_code 1000026\n_diffrn_ambient_temperature 150(2)\n"
+      "_cell_measurement_temperature 293\n_diffrn_ambient_pressure ?\n"
+      "loop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n"
+      "Na 0 0 0\n",
+      "c.cif");
+  CifStructure s = read_structure(doc.blocks.at(0), "c.cif");
+  const Citation& c = s.citation;
+  EXPECT_EQ(c.authors, (std::vector<std::string>{"Ruff, Andrew", "Chan, Benny C."}));
+  EXPECT_EQ(c.title, "Base-Free Transfer Hydrogenation");
+  EXPECT_EQ(c.journal, "Organometallics");
+  EXPECT_EQ(c.year, 2016);
+  EXPECT_EQ(c.first_page + "-" + c.last_page, "327-335");
+  EXPECT_EQ(c.doi, "10.1021/acs.organomet.5b00864");
+  ASSERT_EQ(c.database_codes.size(), 2u);
+  EXPECT_EQ(c.database_codes[0], (std::pair<std::string, std::string>{"ICSD", "155950"}));
+  EXPECT_EQ(c.database_codes[1], (std::pair<std::string, std::string>{"COD", "1000026"}));
+  // The diffraction temperature wins over the cell-measurement one; '?' is no pressure.
+  ASSERT_TRUE(s.conditions.temperature_K);
+  EXPECT_EQ(s.conditions.temperature_K->value, 150);
+  EXPECT_EQ(s.conditions.temperature_K->su, 2);
+  EXPECT_FALSE(s.conditions.pressure_kPa);
+}
