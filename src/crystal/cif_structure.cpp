@@ -1,5 +1,6 @@
 #include "crystal/cif_structure.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <initializer_list>
 
@@ -75,9 +76,11 @@ void Builder::read_cell() {
       continue;
     }
     auto m = parse_measured(v->text);
-    if (!m || m->value <= 0) {
+    if (!m || m->value <= 0 || (i >= 3 && m->value >= 180)) {
       fail(v->line,
-           std::string(kTags[i][0]) + " is not a positive number: '" + std::string(v->text) + "'");
+           std::string(kTags[i][0]) +
+               (i < 3 ? " is not a positive number: '" : " is not an angle in (0, 180): '") +
+               std::string(v->text) + "'");
     }
     out_.cell[i] = *m;
   }
@@ -100,7 +103,12 @@ void Builder::read_symmetry() {
   if (const Value* v = find_any(block_, {"_symmetry_Int_Tables_number", "_space_group_IT_number",
                                          "_space_group.IT_number"});
       v && !v->is_null()) {
-    if (auto m = parse_measured(v->text)) out_.space_group_number = static_cast<int>(m->value);
+    auto m = parse_measured(v->text);
+    if (m && m->value >= 1 && m->value <= 230 && m->value == std::floor(m->value)) {
+      out_.space_group_number = static_cast<int>(m->value);
+    } else {
+      warn(v->line, "space-group number '" + std::string(v->text) + "' is not 1..230; ignored");
+    }
   }
   auto add = [&](const Value& v) {
     try {
@@ -118,21 +126,33 @@ void Builder::read_symmetry() {
     add(*v);
   }
   if (!out_.symops.empty()) return;
-  std::string hm;
-  for (char ch : out_.space_group_hm) {
-    if (ch != ' ') hm += ch;
-  }
   // No operations listed: from the Hall symbol, else the Hermann-Mauguin symbol (spglib's
   // tables; the standard setting unless the symbol says ":2", ":R" and so on).
-  for (const std::string& symbol : {out_.space_group_hall, out_.space_group_hm}) {
-    if (symbol.empty()) continue;
-    if (auto h = hall_number_from_symbol(symbol)) {
-      out_.symops = operations_of(*h);
-      warn(block_.line, "symmetry operations taken from the space-group symbol '" + symbol + "'");
-      return;
+  std::optional<int> hall = hall_number_from_hall(out_.space_group_hall);
+  std::string used = out_.space_group_hall;
+  if (!hall) {
+    hall = hall_number_from_hm(out_.space_group_hm);
+    used = out_.space_group_hm;
+    // An R symbol without ":H" or ":R" means hexagonal axes in the tables; a rhombohedral cell
+    // (a = b = c, equal angles other than 90) means the ":R" setting.
+    const Lattice& l = out_.structure.lattice;
+    bool rhombohedral = std::fabs(l.a() - l.b()) < 1e-3 * l.a() &&
+                        std::fabs(l.a() - l.c()) < 1e-3 * l.a() &&
+                        std::fabs(l.alpha() - l.beta()) < 0.01 &&
+                        std::fabs(l.alpha() - l.gamma()) < 0.01 && std::fabs(l.alpha() - 90) > 0.01;
+    std::size_t first = used.find_first_not_of(' ');
+    bool r_symbol = first != std::string::npos && (used[first] == 'R' || used[first] == 'r');
+    if (hall && rhombohedral && r_symbol && used.find(':') == std::string::npos) {
+      if (auto r = hall_number_from_hm(used + ":R")) hall = r;
     }
   }
-  if (!hm.empty() || !out_.space_group_hall.empty()) {
+  if (hall) {
+    out_.symops = operations_of(*hall);
+    if (out_.space_group_number == 0) out_.space_group_number = number_of(*hall);
+    warn(block_.line, "symmetry operations taken from the space-group symbol '" + used + "'");
+    return;
+  }
+  if (!out_.space_group_hm.empty() || !out_.space_group_hall.empty()) {
     fail(block_.line,
          "no symmetry operations, and the space-group symbol '" +
              (out_.space_group_hall.empty() ? out_.space_group_hm : out_.space_group_hall) +
@@ -199,17 +219,29 @@ void Builder::read_sites() {
     }
     // Images of the atom under every operation, without repeats (special positions).
     std::vector<Vec3> images;
+    bool near_images = false;
     for (const SymOp& op : out_.symops) {
       Vec3 g = op.apply(f);
-      for (double& c : g) c -= std::floor(c);
+      for (double& c : g) {
+        c -= std::floor(c);
+        if (c >= 1) c = 0;  // -1e-17 - floor(-1e-17) rounds to exactly 1
+      }
       bool seen = false;
       for (const Vec3& h : images) {
         if (lattice.within(g, h, options_.duplicate_tolerance)) {
           seen = true;
           break;
         }
+        // Images this close are rarely two atoms: more often a special position written with
+        // rounded coordinates (0.333 for 1/3), which multiplies the atom. Say so.
+        if (!near_images && lattice.within(g, h, options_.close_image_warning)) near_images = true;
       }
       if (!seen) images.push_back(g);
+    }
+    if (near_images) {
+      warn(x.loop->line, "images of " + o.label + " are closer than " +
+                             std::to_string(options_.close_image_warning) +
+                             " A but not within duplicate_tolerance: rounded special position?");
     }
     for (const Vec3& g : images) {
       Site* target = nullptr;
@@ -303,7 +335,8 @@ Citation read_citation(const Block& block) {
   c.title = text({"_publ_section_title", "_publ_section.title"});
   c.journal = text({"_journal_name_full", "_journal.name_full"});
   if (c.journal.empty()) c.journal = text({"_journal_name_abbrev", "_journal.name_abbrev"});
-  if (auto y = parse_measured(text({"_journal_year", "_journal.year"}))) {
+  if (auto y = parse_measured(text({"_journal_year", "_journal.year"}));
+      y && y->value >= 1000 && y->value <= 9999) {
     c.year = static_cast<int>(y->value);
   }
   c.volume = text({"_journal_volume", "_journal.volume"});
@@ -347,15 +380,27 @@ chem::Species parse_type_symbol(std::string_view text) {
     throw InvalidArgument("'" + std::string(text) + "' names no element");
   }
   s.z = static_cast<std::uint8_t>(z);
-  // An oxidation state "2+", "+2", "-", or nothing, then anything (label digits, suffixes).
+  // An oxidation state "3+", "+3", "-", or nothing; label digits without a sign ("Li1") are
+  // no charge.
   std::size_t j = i;
+  auto digits = [&](int& value) {
+    for (; j < text.size() && text[j] >= '0' && text[j] <= '9'; ++j) {
+      value = std::min(value * 10 + (text[j] - '0'), 1000);
+    }
+  };
   int magnitude = 0;
-  while (j < text.size() && text[j] >= '0' && text[j] <= '9')
-    magnitude = magnitude * 10 + (text[j++] - '0');
+  int sign = 0;
   if (j < text.size() && (text[j] == '+' || text[j] == '-')) {
+    sign = text[j++] == '-' ? -1 : 1;
+    digits(magnitude);
+  } else {
+    digits(magnitude);
+    if (j < text.size() && (text[j] == '+' || text[j] == '-')) sign = text[j] == '-' ? -1 : 1;
+  }
+  if (sign != 0) {
+    if (magnitude > 12) throw InvalidArgument("'" + std::string(text) + "': charge too large");
     s.has_charge = true;
-    s.charge =
-        static_cast<std::int8_t>((text[j] == '-' ? -1 : 1) * (magnitude == 0 ? 1 : magnitude));
+    s.charge = static_cast<std::int8_t>(sign * (magnitude == 0 ? 1 : magnitude));
   }
   return s;
 }

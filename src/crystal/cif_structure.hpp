@@ -22,6 +22,8 @@ struct StructureOptions {
   double site_tolerance = 0.01;
   /// A site whose occupancies add up to more than 1 + this gets a warning.
   double occupancy_excess = 0.01;
+  /// Images of one atom closer than this (Å) yet beyond duplicate_tolerance get a warning.
+  double close_image_warning = 0.5;
 };
 
 /// The publication a block cites (_journal_*, _publ_*), and its database codes.

@@ -78,21 +78,4 @@ Vec3 Lattice::to_cartesian(const Vec3& f) const {
   return r;
 }
 
-double Lattice::distance(const Vec3& f1, const Vec3& f2) const {
-  // Wrap the difference to [-0.5, 0.5) and try the neighbouring images: enough for the
-  // near-coincident positions that duplicate removal compares.
-  Vec3 d;
-  for (int i = 0; i < 3; ++i) d[i] = f1[i] - f2[i] - std::round(f1[i] - f2[i]);
-  double best = 1e300;
-  for (int i = -1; i <= 1; ++i) {
-    for (int j = -1; j <= 1; ++j) {
-      for (int k = -1; k <= 1; ++k) {
-        Vec3 c = to_cartesian({d[0] + i, d[1] + j, d[2] + k});
-        best = std::fmin(best, c[0] * c[0] + c[1] * c[1] + c[2] * c[2]);
-      }
-    }
-  }
-  return std::sqrt(best);
-}
-
 }  // namespace pb::crystal

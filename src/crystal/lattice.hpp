@@ -25,8 +25,6 @@ class Lattice {
   const std::array<Vec3, 3>& vectors() const { return m_; }
   double volume() const;
   Vec3 to_cartesian(const Vec3& frac) const;
-  /// Shortest distance in Å between two fractional positions over periodic images.
-  double distance(const Vec3& f1, const Vec3& f2) const;
   /// Whether two fractional positions are closer than `tolerance` Å (tolerance below half the
   /// smallest plane spacing): O(1), for duplicate and site detection.
   bool within(const Vec3& f1, const Vec3& f2, double tolerance) const;

@@ -25,6 +25,7 @@ std::optional<Measured> parse_measured(std::string_view text) {
   if (!su.empty()) {
     // The uncertainty applies to the last digits of the value: 5.4309(2) -> 0.0002, and
     // 1.23E-3(4) -> 0.04E-3. Count the decimals of the mantissa and keep the exponent.
+    if (su.size() > 15) return std::nullopt;  // more digits than a double holds
     long digits = 0;
     for (char c : su) {
       if (c < '0' || c > '9') return std::nullopt;

@@ -90,17 +90,22 @@ std::string squash(std::string_view s) {
 
 }  // namespace
 
-std::optional<int> hall_number_from_symbol(std::string_view symbol) {
+std::optional<int> hall_number_from_hall(std::string_view symbol) {
+  std::string want = squash(symbol);
+  if (want.empty()) return std::nullopt;
+  for (int h = 1; h <= 530; ++h) {
+    if (squash(spg_get_spacegroup_type(h).hall_symbol) == want) return h;
+  }
+  return std::nullopt;
+}
+
+std::optional<int> hall_number_from_hm(std::string_view symbol) {
   std::string want = squash(symbol);
   if (want.empty()) return std::nullopt;
   std::string choice;
   if (auto colon = want.find(':'); colon != std::string::npos) {
     choice = want.substr(colon + 1);
     want = want.substr(0, colon);
-  }
-  for (int h = 1; h <= 530; ++h) {
-    SpglibSpacegroupType t = spg_get_spacegroup_type(h);
-    if (squash(t.hall_symbol) == want) return h;
   }
   // Spellings seen in CIFs, tried in turn: as written; "P2(1)/c" for P2_1/c; the cubic symbols
   // of before 1983 without the bar ("P m 3 m" for Pm-3m: a 3 after a mirror or glide letter).
@@ -148,6 +153,14 @@ std::optional<int> hall_number_from_symbol(std::string_view symbol) {
 }
 
 int number_of(int hall_number) { return spg_get_spacegroup_type(hall_number).number; }
+
+std::string setting_name(int hall_number) {
+  std::string out;
+  for (char c : std::string(spg_get_spacegroup_type(hall_number).international_full)) {
+    if (c != '_') out += c;
+  }
+  return out;
+}
 
 std::vector<SymOp> operations_of(int hall_number) {
   int rotations[192][3][3];

@@ -49,12 +49,16 @@ std::optional<SymmetryInfo> analyse_symmetry(const TypedCell& cell,
 /// The crystal system of a space-group number.
 std::string_view crystal_system(int number);
 
-/// spglib's setting index for a Hermann–Mauguin ("P 21/c", "F m -3 m", "R -3 :H") or Hall
-/// ("-P 2ybc") symbol, or nullopt.
-std::optional<int> hall_number_from_symbol(std::string_view symbol);
+/// spglib's setting index for a Hall symbol ("-P 2ybc"), or nullopt.
+std::optional<int> hall_number_from_hall(std::string_view symbol);
+/// spglib's setting index for a Hermann–Mauguin symbol ("P 21/c", "F m -3 m", "R -3 :H"), or
+/// nullopt. Never matched against Hall symbols: "P 42" (P4_2) is not the Hall "P 4 2" (P422).
+std::optional<int> hall_number_from_hm(std::string_view symbol);
 
 /// The International Tables number of a setting (hall_number 1..530).
 int number_of(int hall_number);
+/// The full Hermann–Mauguin symbol of a setting, e.g. "P 1 2 1" (spglib's spelling, "_" removed).
+std::string setting_name(int hall_number);
 
 /// The operations of a setting (hall_number 1..530).
 std::vector<SymOp> operations_of(int hall_number);

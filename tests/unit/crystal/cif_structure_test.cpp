@@ -13,6 +13,10 @@ using namespace pb::crystal;
 
 namespace {
 int spg_number(std::optional<int> hall) { return hall ? number_of(*hall) : 0; }
+std::string spglib_setting_of(std::string_view hm) {
+  auto h = hall_number_from_hm(hm);
+  return h ? setting_name(*h) : std::string();
+}
 }  // namespace
 
 TEST(Measured, ReadsValuesAndUncertainties) {
@@ -141,17 +145,17 @@ TEST(CifStructure, TakesOperationsFromTheSymbolWhenNoneAreListed) {
   EXPECT_EQ(info->number, 225);
   EXPECT_EQ(info->pearson, "cF8");
   EXPECT_EQ(info->crystal_system, "cubic");
-  EXPECT_EQ(hall_number_from_symbol("P 21/c"), hall_number_from_symbol("P2_1/c"));
-  EXPECT_EQ(hall_number_from_symbol("-P 2ybc"), 81);
-  EXPECT_FALSE(hall_number_from_symbol("nonsense"));
+  EXPECT_EQ(hall_number_from_hm("P 21/c"), hall_number_from_hm("P2_1/c"));
+  EXPECT_EQ(hall_number_from_hall("-P 2ybc"), 81);
+  EXPECT_FALSE(hall_number_from_hm("nonsense"));
   // Spellings found in the cod-tools CIFs.
-  EXPECT_EQ(hall_number_from_symbol("P 21/n"), 82);   // P 1 21/n 1
-  EXPECT_EQ(hall_number_from_symbol("P 21/a"), 83);   // P 1 21/a 1
-  EXPECT_EQ(hall_number_from_symbol("P2(1)/c"), 81);  // P 1 21/c 1
-  EXPECT_EQ(spg_number(hall_number_from_symbol("P m 3 m")), 221);
-  EXPECT_EQ(spg_number(hall_number_from_symbol("F d 3 m")), 227);
-  EXPECT_EQ(spg_number(hall_number_from_symbol("P 3 m 1")), 156);  // not P-3m1
-  EXPECT_FALSE(hall_number_from_symbol("X4bm"));
+  EXPECT_EQ(hall_number_from_hm("P 21/n"), 82);   // P 1 21/n 1
+  EXPECT_EQ(hall_number_from_hm("P 21/a"), 83);   // P 1 21/a 1
+  EXPECT_EQ(hall_number_from_hm("P2(1)/c"), 81);  // P 1 21/c 1
+  EXPECT_EQ(spg_number(hall_number_from_hm("P m 3 m")), 221);
+  EXPECT_EQ(spg_number(hall_number_from_hm("F d 3 m")), 227);
+  EXPECT_EQ(spg_number(hall_number_from_hm("P 3 m 1")), 156);  // not P-3m1
+  EXPECT_FALSE(hall_number_from_hm("X4bm"));
 }
 
 TEST(CifStructure, ReadsTheCitationAndConditions) {
@@ -185,4 +189,51 @@ TEST(CifStructure, ReadsTheCitationAndConditions) {
   EXPECT_EQ(s.conditions.temperature_K->value, 150);
   EXPECT_EQ(s.conditions.temperature_K->su, 2);
   EXPECT_FALSE(s.conditions.pressure_kPa);
+}
+
+// Findings of a code review, each once silently wrong.
+TEST(CifStructure, HermannMauguinSymbolsAreNotReadAsHallSymbols) {
+  // "P 42" is P4_2 (No. 77); read as the Hall symbol "P 4 2" it would be P422 (No. 89).
+  EXPECT_EQ(number_of(*hall_number_from_hm("P 42")), 77);
+  EXPECT_EQ(number_of(*hall_number_from_hm("P 2")), 3);
+  EXPECT_EQ(spglib_setting_of("P 2"), "P 1 2 1");
+}
+
+TEST(CifStructure, RhombohedralCellsGetTheRhombohedralSetting) {
+  auto doc = cif::read_text(
+      "data_x\n_cell_length_a 5\n_cell_length_b 5\n_cell_length_c 5\n"
+      "_cell_angle_alpha 60\n_cell_angle_beta 60\n_cell_angle_gamma 60\n"
+      "_symmetry_space_group_name_H-M 'R -3 m'\nloop_\n_atom_site_label\n"
+      "_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nO1 0.1 0.1 0.1\n",
+      "r.cif");
+  CifStructure s = read_structure(doc.blocks[0], "r.cif");
+  EXPECT_EQ(s.symops.size(), 12u);  // R-3m in rhombohedral axes; the hexagonal setting has 36
+  EXPECT_EQ(s.space_group_number, 166);
+  EXPECT_EQ(s.structure.sites.size(), 2u);  // O at x,x,x (6c in hexagonal axes): 2 per R cell
+}
+
+TEST(TypeSymbol, ReadsTheSignBeforeTheDigits) {
+  EXPECT_EQ(parse_type_symbol("Fe+3").charge, 3);
+  EXPECT_EQ(parse_type_symbol("O-2").charge, -2);
+  EXPECT_THROW(parse_type_symbol("Fe999+"), pb::InvalidArgument);
+}
+
+TEST(Measured, RefusesUncertaintiesLongerThanADouble) {
+  EXPECT_FALSE(parse_measured("1.0(99999999999999999999)"));
+}
+
+TEST(CifStructure, WarnsAboutRoundedSpecialPositions) {
+  // Mg at (0.333, 0.667, 1/4) in P6_3/mmc with a = 15 A: its images are 0.015 A apart, beyond
+  // the 0.01 A duplicate tolerance, so the atom is multiplied; the reader must say so.
+  auto doc = cif::read_text(
+      "data_x\n_cell_length_a 15\n_cell_length_b 15\n_cell_length_c 5\n"
+      "_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 120\n"
+      "_symmetry_space_group_name_H-M 'P 63/m m c'\nloop_\n_atom_site_label\n"
+      "_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nMg1 0.333 0.667 0.25\n",
+      "h.cif");
+  CifStructure s = read_structure(doc.blocks[0], "h.cif");
+  bool warned = false;
+  for (const auto& w : s.warnings)
+    warned = warned || w.message.find("rounded") != std::string::npos;
+  EXPECT_TRUE(warned);
 }
