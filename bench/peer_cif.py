@@ -9,13 +9,12 @@ Phasebook's cif::read_text through bench/cif_throughput on the same files, and p
 MB/s, the files each rejects and the ratio.
 """
 import argparse
-import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
+
+from peer_tools import run_on_lines
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "data")
@@ -74,15 +73,7 @@ def pymatgen_rate(paths, passes):
 
 
 def phasebook_rate(tool, paths, passes, mode=None):
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
-        f.write("\n".join(paths) + "\n")
-        path = f.name
-    try:
-        cmd = [tool, path, str(passes)] + ([mode] if mode else [])
-        out = subprocess.run(cmd, check=True, capture_output=True, text=True)
-    finally:
-        os.unlink(path)
-    r = json.loads(out.stdout)
+    r = run_on_lines([tool, str(passes)] + ([mode] if mode else []), paths)
     return r["files_per_second"], r["mb_per_second"], r["failures"]
 
 

@@ -9,14 +9,13 @@ then prints both throughputs, the failure counts and the ratio.
 """
 import argparse
 import csv
-import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import warnings
+
+from peer_tools import run_on_lines
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "data")
@@ -70,14 +69,7 @@ def pymatgen_rate(lines, passes):
 
 
 def phasebook_rate(tool, lines, passes):
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt", delete=False) as f:
-        f.write("\n".join(lines) + "\n")
-        path = f.name
-    try:
-        out = subprocess.run([tool, path, str(passes)], check=True, capture_output=True, text=True)
-    finally:
-        os.unlink(path)
-    r = json.loads(out.stdout)
+    r = run_on_lines([tool, str(passes)], lines)
     return r["per_second"], r["failures"]
 
 

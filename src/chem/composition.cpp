@@ -356,9 +356,8 @@ Reduced reduce(const Composition& c) {
     lcm = lcm / gcd64(lcm, a.amount.den()) * a.amount.den();
   }
   if (exact && !amounts.empty() && lcm <= kMaxReducedDenominator) {
-    std::int64_t g = 0;  // gcd of the integer amounts after scaling by lcm
-    for (const auto& a : amounts) g = gcd64(g, (a.amount * Number(lcm)).num());
-    r.factor = Number::fraction(g, lcm);
+    // amount = factor * integer proportion, for every element; both lists share their order.
+    r.factor = amounts.front().amount / Number(c.integer_proportions().front().second);
   }
   for (int z : zs) r.amounts.emplace_back(z, amount(z) / r.factor);
   return r;

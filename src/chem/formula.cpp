@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <memory>
 #include <span>
+#include <unordered_map>
 
 #include "chem/element.hpp"
 #include "util/error.hpp"
@@ -643,10 +644,15 @@ bool Parser::parse_alias() {
   if (n < 2 || n > kLongest) return false;
   const Alias* alias = find_alias(std::string_view(name, n));
   if (alias == nullptr) return false;
-  FormulaOptions plain;
-  plain.aliases = false;
-  ParsedFormula expansion = parse_formula(alias->formula, plain);
-  for (const auto& e : expansion.composition.entries()) {
+  // Each abbreviation's formula is parsed once per thread, then taken from this cache.
+  static thread_local std::unordered_map<const Alias*, Composition> expansions;
+  auto it = expansions.find(alias);
+  if (it == expansions.end()) {
+    FormulaOptions plain;
+    plain.aliases = false;
+    it = expansions.emplace(alias, parse_formula(alias->formula, plain).composition).first;
+  }
+  for (const auto& e : it->second.entries()) {
     raw_.push_back(e);
     scratch_.raw_at.push_back(p_);
   }

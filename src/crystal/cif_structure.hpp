@@ -74,8 +74,4 @@ CifStructure read_structure(const cif::Block& block, const std::string& file,
 /// SHELX-style files that holds the publication of all the others.
 Citation read_citation(const cif::Block& block);
 
-/// The element (and oxidation state) of an _atom_site_type_symbol or label: "Mn2+", "O2-",
-/// "Li1", "FE"; throws pb::InvalidArgument when it names no element.
-chem::Species parse_type_symbol(std::string_view text);
-
 }  // namespace pb::crystal

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <sstream>
 
-#include "crystal/cif_structure.hpp"
 #include "util/error.hpp"
 
 namespace pb::crystal {

@@ -2,6 +2,7 @@
 /// A crystal structure: a lattice and sites, each holding one or more species with their
 /// occupancies (a disordered site holds several, as OPTIMADE `species` does).
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "chem/composition.hpp"
@@ -36,5 +37,9 @@ struct Structure {
   /// g/cm³ from the cell composition and volume.
   double density() const;
 };
+
+/// The element (and oxidation state) of an _atom_site_type_symbol or label: "Mn2+", "O2-",
+/// "Li1", "FE"; throws pb::InvalidArgument when it names no element.
+chem::Species parse_type_symbol(std::string_view text);
 
 }  // namespace pb::crystal

@@ -12,6 +12,16 @@
 using namespace pb::crystal;
 
 namespace {
+// The cell lines of an inline test CIF.
+std::string cell(double a, double b, double c, double alpha = 90, double beta = 90,
+                 double gamma = 90) {
+  auto line = [](const char* tag, double v) {
+    return std::string(tag) + " " + std::to_string(v) + "\n";
+  };
+  return line("_cell_length_a", a) + line("_cell_length_b", b) + line("_cell_length_c", c) +
+         line("_cell_angle_alpha", alpha) + line("_cell_angle_beta", beta) +
+         line("_cell_angle_gamma", gamma);
+}
 int spg_number(std::optional<int> hall) { return hall ? number_of(*hall) : 0; }
 std::string spglib_setting_of(std::string_view hm) {
   auto h = hall_number_from_hm(hm);
@@ -131,11 +141,10 @@ TEST(CifStructure, TakesOperationsFromTheSymbolWhenNoneAreListed) {
   // Rock salt from the symbol alone: Na at 4a and Cl at 4b of F m -3 m give 4 + 4 atoms, and
   // spglib finds the space group again.
   auto doc = cif::read_text(
-      "data_NaCl\n_cell_length_a 5.6402\n_cell_length_b 5.6402\n_cell_length_c 5.6402\n"
-      "_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n"
-      "_symmetry_space_group_name_H-M 'F m -3 m'\n"
-      "loop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n"
-      "Na1 0 0 0\nCl1 0.5 0.5 0.5\n",
+      "data_NaCl\n" + cell(5.6402, 5.6402, 5.6402) +
+          "_symmetry_space_group_name_H-M 'F m -3 m'\n"
+          "loop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n"
+          "Na1 0 0 0\nCl1 0.5 0.5 0.5\n",
       "nacl.cif");
   CifStructure s = read_structure(doc.blocks[0], "nacl.cif");
   EXPECT_EQ(s.symops.size(), 192u);
@@ -160,18 +169,17 @@ TEST(CifStructure, TakesOperationsFromTheSymbolWhenNoneAreListed) {
 
 TEST(CifStructure, ReadsTheCitationAndConditions) {
   auto doc = cif::read_text(
-      "data_x\n_cell_length_a 4\n_cell_length_b 4\n_cell_length_c 4\n"
-      "_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n"
-      "_symmetry_space_group_name_H-M 'P 1'\n"
-      "loop_\n_publ_author_name\n'Ruff, Andrew'\n'Chan, Benny C.'\n"
-      "_publ_section_title\n;\n  Base-Free Transfer\n  Hydrogenation\n;\n"
-      "_journal_name_full Organometallics\n_journal_year 2016\n_journal_volume 35\n"
-      "_journal_page_first 327\n_journal_page_last 335\n"
-      "_journal_paper_doi 10.1021/acs.organomet.5b00864\n_database_code_ICSD 155950\n"
-      "_cod_database_code 1000026\n_diffrn_ambient_temperature 150(2)\n"
-      "_cell_measurement_temperature 293\n_diffrn_ambient_pressure ?\n"
-      "loop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n"
-      "Na 0 0 0\n",
+      "data_x\n" + cell(4, 4, 4) +
+          "_symmetry_space_group_name_H-M 'P 1'\n"
+          "loop_\n_publ_author_name\n'Ruff, Andrew'\n'Chan, Benny C.'\n"
+          "_publ_section_title\n;\n  Base-Free Transfer\n  Hydrogenation\n;\n"
+          "_journal_name_full Organometallics\n_journal_year 2016\n_journal_volume 35\n"
+          "_journal_page_first 327\n_journal_page_last 335\n"
+          "_journal_paper_doi 10.1021/acs.organomet.5b00864\n_database_code_ICSD 155950\n"
+          "_cod_database_code 1000026\n_diffrn_ambient_temperature 150(2)\n"
+          "_cell_measurement_temperature 293\n_diffrn_ambient_pressure ?\n"
+          "loop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n"
+          "Na 0 0 0\n",
       "c.cif");
   CifStructure s = read_structure(doc.blocks.at(0), "c.cif");
   const Citation& c = s.citation;
@@ -201,10 +209,9 @@ TEST(CifStructure, HermannMauguinSymbolsAreNotReadAsHallSymbols) {
 
 TEST(CifStructure, RhombohedralCellsGetTheRhombohedralSetting) {
   auto doc = cif::read_text(
-      "data_x\n_cell_length_a 5\n_cell_length_b 5\n_cell_length_c 5\n"
-      "_cell_angle_alpha 60\n_cell_angle_beta 60\n_cell_angle_gamma 60\n"
-      "_symmetry_space_group_name_H-M 'R -3 m'\nloop_\n_atom_site_label\n"
-      "_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nO1 0.1 0.1 0.1\n",
+      "data_x\n" + cell(5, 5, 5, 60, 60, 60) +
+          "_symmetry_space_group_name_H-M 'R -3 m'\nloop_\n_atom_site_label\n"
+          "_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nO1 0.1 0.1 0.1\n",
       "r.cif");
   CifStructure s = read_structure(doc.blocks[0], "r.cif");
   EXPECT_EQ(s.symops.size(), 12u);  // R-3m in rhombohedral axes; the hexagonal setting has 36
@@ -226,10 +233,9 @@ TEST(CifStructure, WarnsAboutRoundedSpecialPositions) {
   // Mg at (0.333, 0.667, 1/4) in P6_3/mmc with a = 15 A: its images are 0.015 A apart, beyond
   // the 0.01 A duplicate tolerance, so the atom is multiplied; the reader must say so.
   auto doc = cif::read_text(
-      "data_x\n_cell_length_a 15\n_cell_length_b 15\n_cell_length_c 5\n"
-      "_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 120\n"
-      "_symmetry_space_group_name_H-M 'P 63/m m c'\nloop_\n_atom_site_label\n"
-      "_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nMg1 0.333 0.667 0.25\n",
+      "data_x\n" + cell(15, 15, 5, 90, 90, 120) +
+          "_symmetry_space_group_name_H-M 'P 63/m m c'\nloop_\n_atom_site_label\n"
+          "_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nMg1 0.333 0.667 0.25\n",
       "h.cif");
   CifStructure s = read_structure(doc.blocks[0], "h.cif");
   bool warned = false;
