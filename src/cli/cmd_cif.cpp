@@ -1,12 +1,13 @@
-// `phasebook cif`: CIF files at the syntax level for now (check, get); `cif info` with cell,
-// symmetry and formula follows with the semantic layer.
+// `phasebook cif`: CIF files at the syntax level (check, get) and as structures (info).
 #include <fmt/core.h>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "chem/element.hpp"
+#include "chem/formula.hpp"
 #include "cli/commands.hpp"
+#include "cli/structure_input.hpp"
 #include "crystal/cif_structure.hpp"
 #include "crystal/cif_syntax.hpp"
 #include "util/error.hpp"
@@ -100,7 +101,8 @@ int get(const std::string& path, const std::string& tag, bool json) {
 }
 
 // Structure summary per block: cell, declared symmetry and formula, cell composition, density.
-int info(const std::vector<std::string>& files, bool json) {
+int info(const std::vector<std::string>& files, bool json,
+         const crystal::SymmetryOptions& symmetry) {
   bool ok = true;
   for (const auto& path : files) {
     Document d = crystal::cif::read_file(path);
@@ -118,6 +120,13 @@ int info(const std::vector<std::string>& files, bool json) {
       for (const auto& w : s.warnings) fmt::print(stderr, "{}\n", w.describe());
       const auto& st = s.structure;
       chem::Composition c = st.cell_composition();
+      // Z against the published formula where it parses (it is what authors count Z by).
+      chem::Composition published;
+      try {
+        if (!s.formula_sum.empty()) published = chem::parse_formula(s.formula_sum).composition;
+      } catch (const ParseError&) {
+      }
+      crystal::Description derived = crystal::describe(st, symmetry, {}, &published);
       if (json) {
         nlohmann::ordered_json out = {{"file", path}, {"block", b.name}};
         out["cell"] = {st.lattice.a(),     st.lattice.b(),    st.lattice.c(),
@@ -153,6 +162,7 @@ int info(const std::vector<std::string>& files, bool json) {
         if (!codes.empty()) out["database_codes"] = codes;
         if (s.conditions.temperature_K) out["temperature_K"] = s.conditions.temperature_K->value;
         if (s.conditions.pressure_kPa) out["pressure_kPa"] = s.conditions.pressure_kPa->value;
+        out["derived"] = description_json(derived);
         out["warnings"] = s.warnings.size();
         fmt::print("{}\n", out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       } else {
@@ -168,6 +178,19 @@ int info(const std::vector<std::string>& files, bool json) {
                    s.space_group_hm.empty() ? "-" : s.space_group_hm, s.space_group_number,
                    s.symops.size());
         fmt::print("  sites              {} in the cell\n", st.sites.size());
+        fmt::print("  Z                  {:.4g}\n", derived.z);
+        if (derived.symmetry) {
+          fmt::print("  found symmetry     {} (No. {}), Pearson {}, Wyckoff {} (symprec {})\n",
+                     derived.symmetry->international, derived.symmetry->number,
+                     derived.symmetry->pearson, derived.wyckoff_sequence, symmetry.symprec);
+          fmt::print("  structure type     {}\n", derived.structure_type);
+        } else {
+          fmt::print("  found symmetry     none ({})\n", derived.symmetry_error);
+        }
+        std::string cn;
+        for (const auto& [el, n] : derived.coordination) cn += fmt::format(" {}:{:.3g}", el, n);
+        fmt::print("  shortest distance  {:.4f} A; coordination{}\n", derived.min_distance, cn);
+        fmt::print("  warnings           {}\n", s.warnings.size());
       }
     }
   }
@@ -192,19 +215,21 @@ Runner add_cif_command(CLI::App& app) {
   c->callback([which] { *which = "check"; });
   CLI::App* i = cmd->add_subcommand(
       "info",
-      "Structure of each block: formula, cell, volume, density, declared symmetry "
-      "(spglib symmetry analysis: not yet)");
+      "Structure of each block: formula, cell, Z, density, declared and found symmetry, "
+      "Wyckoff sequence, structure type, shortest distance, coordination, warnings");
   i->add_option("files", *files, "CIF files")->required()->check(CLI::ExistingFile);
   i->add_flag("--json", *json, "One JSON object per block");
+  auto symmetry = std::make_shared<crystal::SymmetryOptions>();
+  add_symmetry_options(*i, *symmetry);
   i->callback([which] { *which = "info"; });
   CLI::App* g = cmd->add_subcommand("get", "Print the values of a tag in every block");
   g->add_option("file", *file, "CIF file")->required()->check(CLI::ExistingFile);
   g->add_option("tag", *tag, "Tag, e.g. _cell_length_a (case-insensitive)")->required();
   g->add_flag("--json", *json, "One JSON object per value");
   g->callback([which] { *which = "get"; });
-  return [files, file, json, tag, which] {
+  return [files, file, json, tag, which, symmetry] {
     if (*which == "check") return check(*files, *json);
-    if (*which == "info") return info(*files, *json);
+    if (*which == "info") return info(*files, *json, *symmetry);
     return get(*file, *tag, *json);
   };
 }

@@ -22,5 +22,8 @@ Runner add_element_command(CLI::App& app);
 Runner add_descriptors_command(CLI::App& app);
 Runner add_cif_command(CLI::App& app);
 Runner add_symmetry_command(CLI::App& app);
+Runner add_convert_command(CLI::App& app);
+Runner add_compare_command(CLI::App& app);
+Runner add_group_command(CLI::App& app);
 
 }  // namespace pb::cli

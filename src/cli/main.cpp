@@ -14,7 +14,8 @@ namespace {
 const std::pair<const char*, pb::cli::Runner (*)(CLI::App&)> kCommands[] = {
     {"formula", pb::cli::add_formula_command},         {"element", pb::cli::add_element_command},
     {"descriptors", pb::cli::add_descriptors_command}, {"cif", pb::cli::add_cif_command},
-    {"symmetry", pb::cli::add_symmetry_command},
+    {"symmetry", pb::cli::add_symmetry_command},       {"convert", pb::cli::add_convert_command},
+    {"compare", pb::cli::add_compare_command},         {"group", pb::cli::add_group_command},
 };
 
 }  // namespace

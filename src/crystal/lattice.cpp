@@ -29,6 +29,18 @@ void Lattice::compute_heights() {
     double area = norm(cross(m_[(i + 1) % 3], m_[(i + 2) % 3]));
     heights_[i] = area > 0 ? v / area : 0;
   }
+  // frac = cart . inverse, with the rows of m_ as the vectors: inverse columns are the
+  // reciprocal vectors b x c / V, ...
+  double det = m_[0][0] * (m_[1][1] * m_[2][2] - m_[1][2] * m_[2][1]) -
+               m_[0][1] * (m_[1][0] * m_[2][2] - m_[1][2] * m_[2][0]) +
+               m_[0][2] * (m_[1][0] * m_[2][1] - m_[1][1] * m_[2][0]);
+  inverse_ = {};
+  if (det != 0) {
+    for (int i = 0; i < 3; ++i) {
+      Vec3 r = cross(m_[(i + 1) % 3], m_[(i + 2) % 3]);
+      for (int j = 0; j < 3; ++j) inverse_[j][i] = r[j] / det;
+    }
+  }
 }
 
 bool Lattice::within(const Vec3& f1, const Vec3& f2, double tolerance) const {
@@ -74,6 +86,14 @@ Vec3 Lattice::to_cartesian(const Vec3& f) const {
   Vec3 r{};
   for (int i = 0; i < 3; ++i) {
     for (int j = 0; j < 3; ++j) r[j] += f[i] * m_[i][j];
+  }
+  return r;
+}
+
+Vec3 Lattice::to_fractional(const Vec3& c) const {
+  Vec3 r{};
+  for (int i = 0; i < 3; ++i) {
+    for (int j = 0; j < 3; ++j) r[j] += c[i] * inverse_[i][j];
   }
   return r;
 }

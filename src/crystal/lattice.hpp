@@ -25,6 +25,10 @@ class Lattice {
   const std::array<Vec3, 3>& vectors() const { return m_; }
   double volume() const;
   Vec3 to_cartesian(const Vec3& frac) const;
+  /// Fractional coordinates of a Cartesian position (Å).
+  Vec3 to_fractional(const Vec3& cart) const;
+  /// Spacing (Å) of the lattice planes normal to a, b and c: V / |b x c|, ...
+  const Vec3& plane_spacings() const { return heights_; }
   /// Whether two fractional positions are closer than `tolerance` Å (tolerance below half the
   /// smallest plane spacing): O(1), for duplicate and site detection.
   bool within(const Vec3& f1, const Vec3& f2, double tolerance) const;
@@ -33,6 +37,7 @@ class Lattice {
   double a_ = 0, b_ = 0, c_ = 0, alpha_ = 90, beta_ = 90, gamma_ = 90;
   std::array<Vec3, 3> m_{};
   Vec3 heights_{};  ///< spacing of the lattice planes normal to each axis (V / |b x c| ...)
+  std::array<Vec3, 3> inverse_{};  ///< inverse of m_: cart -> frac
 
   void compute_heights();
 };

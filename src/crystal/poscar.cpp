@@ -212,4 +212,40 @@ Structure Poscar::structure() const {
   return s;
 }
 
+std::string write_poscar(const Structure& s) {
+  std::vector<std::string> order;
+  for (const Site& site : s.sites) {
+    if (site.occupants.size() != 1 || site.disordered()) {
+      throw InvalidArgument("POSCAR cannot hold partially occupied sites (" +
+                            std::to_string(site.occupants.size()) + " species, occupancy " +
+                            std::to_string(site.total_occupancy()) +
+                            "); order the structure first");
+    }
+    std::string symbol = site.occupants[0].species.symbol();
+    if (std::find(order.begin(), order.end(), symbol) == order.end()) order.push_back(symbol);
+  }
+  auto number = [](double v) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%16.10f", v == 0 ? 0.0 : v);
+    return std::string(buf);
+  };
+  std::string out = (s.name.empty() ? std::string("structure") : s.name) + "\n1.0\n";
+  for (const Vec3& v : s.lattice.vectors())
+    out += number(v[0]) + number(v[1]) + number(v[2]) + "\n";
+  std::string counts;
+  std::string body;
+  for (const std::string& symbol : order) {
+    out += " " + symbol;
+    int n = 0;
+    for (const Site& site : s.sites) {
+      if (site.occupants[0].species.symbol() != symbol) continue;
+      ++n;
+      body +=
+          number(site.frac[0]) + number(site.frac[1]) + number(site.frac[2]) + " " + symbol + "\n";
+    }
+    counts += " " + std::to_string(n);
+  }
+  return out + "\n" + counts + "\nDirect\n" + body;
+}
+
 }  // namespace pb::crystal

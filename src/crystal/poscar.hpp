@@ -27,4 +27,9 @@ struct Poscar {
 /// Parses POSCAR text; throws pb::ParseError with file:line.
 Poscar read_poscar(const std::string& text, const std::string& source = {});
 
+/// VASP 5 POSCAR text (species line, Direct coordinates), atoms grouped by element in order of
+/// first appearance. Throws pb::InvalidArgument for partially occupied sites, which VASP cannot
+/// represent.
+std::string write_poscar(const Structure& s);
+
 }  // namespace pb::crystal

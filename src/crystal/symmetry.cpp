@@ -60,8 +60,11 @@ std::optional<SymmetryInfo> analyse_symmetry(const TypedCell& cell, const Symmet
   info.point_group = d->pointgroup_symbol;
   info.crystal_system = std::string(crystal_system(info.number));
   info.operations = d->n_operations;
-  for (int i = 0; i < d->n_atoms; ++i)
+  for (int i = 0; i < d->n_atoms; ++i) {
     info.wyckoffs.push_back(static_cast<char>('a' + d->wyckoffs[i]));
+    info.site_symmetries.emplace_back(d->site_symmetry_symbols[i]);  // "..m": dots are axes
+    info.equivalent_atoms.push_back(d->equivalent_atoms[i]);
+  }
   // Pearson symbol: crystal family letter, centring letter, atoms in the conventional cell.
   static constexpr std::pair<std::string_view, char> kFamily[] = {
       {"triclinic", 'a'}, {"monoclinic", 'm'}, {"orthorhombic", 'o'}, {"tetragonal", 't'},
@@ -72,9 +75,26 @@ std::optional<SymmetryInfo> analyse_symmetry(const TypedCell& cell, const Symmet
   }
   char centring = info.international.empty() ? 'P' : info.international[0];
   if (centring == 'A' || centring == 'B') centring = 'S';  // base-centred: S in Pearson symbols
-  info.pearson = std::string(1, family) + centring + std::to_string(d->n_std_atoms);
+  // hR counts the atoms of the rhombohedral primitive cell (corundum hR10), a third of the
+  // hexagonal cell spglib standardises to.
+  int atoms = centring == 'R' ? d->n_std_atoms / 3 : d->n_std_atoms;
+  info.pearson = std::string(1, family) + centring + std::to_string(atoms);
   spg_free_dataset(d);
   return info;
+}
+
+std::string SymmetryInfo::wyckoff_sequence() const {
+  std::map<char, int, std::greater<>> orbits;
+  for (std::size_t i = 0; i < wyckoffs.size(); ++i) {
+    if (equivalent_atoms.empty() || equivalent_atoms[i] == static_cast<int>(i))
+      ++orbits[wyckoffs[i]];
+  }
+  std::string out;
+  for (auto [letter, count] : orbits) {
+    out += letter;
+    if (count > 1) out += std::to_string(count);
+  }
+  return out;
 }
 
 namespace {

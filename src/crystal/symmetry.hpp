@@ -38,7 +38,13 @@ struct SymmetryInfo {
   std::string pearson;         ///< e.g. "cF8" (atoms in the conventional cell)
   std::string point_group;
   int operations = 0;
-  std::vector<char> wyckoffs;  ///< per input position
+  std::vector<char> wyckoffs;                ///< per input position
+  std::vector<std::string> site_symmetries;  ///< per input position, e.g. "m-3m"
+  std::vector<int> equivalent_atoms;         ///< per input position: first atom of its orbit
+
+  /// Wyckoff sequence as in Pearson's and Villars' tables: one letter per orbit, from the
+  /// last letter of the alphabet to the first, with a count for repeats ("e2dca", NaCl "ba").
+  std::string wyckoff_sequence() const;
 };
 
 /// Analyses a cell; nullopt (with spglib's message in `error`) when spglib finds nothing.
