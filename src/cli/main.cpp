@@ -16,6 +16,9 @@ const std::pair<const char*, pb::cli::Runner (*)(CLI::App&)> kCommands[] = {
     {"descriptors", pb::cli::add_descriptors_command}, {"cif", pb::cli::add_cif_command},
     {"symmetry", pb::cli::add_symmetry_command},       {"convert", pb::cli::add_convert_command},
     {"compare", pb::cli::add_compare_command},         {"group", pb::cli::add_group_command},
+    {"ingest", pb::cli::add_ingest_command},
+    {"backup", pb::cli::add_backup_command},
+    {"db", pb::cli::add_db_command},
 };
 
 }  // namespace

@@ -1,0 +1,243 @@
+// The schema as an ordered list of migrations. Never edit a migration that has shipped: add a new
+// one. docs/database.md describes the tables.
+#include "store/database.hpp"
+
+namespace pb::store {
+
+namespace {
+
+// Migration 1: the entities of ARCHITECTURE.md §3. Every entry table has a `dataset` column
+// ('public' until restricted datasets arrive) and a `created_at` UTC timestamp.
+constexpr std::string_view kSchema1 = R"sql(
+CREATE TABLE meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+CREATE TABLE reference (
+  id INTEGER PRIMARY KEY,
+  doi TEXT UNIQUE COLLATE NOCASE,        -- normalised: lower case, no https://doi.org/ prefix
+  citation_key TEXT,                     -- surname|year|title words, for dedup without a DOI
+  kind TEXT,                             -- article, book, ... (BibTeX entry type, RIS TY)
+  authors TEXT NOT NULL DEFAULT '[]',    -- JSON array of "Family, Given"
+  title TEXT,
+  journal TEXT,
+  year INTEGER,
+  volume TEXT,
+  issue TEXT,
+  pages TEXT,
+  source TEXT,                           -- file:line it was read from
+  dataset TEXT NOT NULL DEFAULT 'public',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE INDEX reference_citation_key ON reference(citation_key);
+CREATE INDEX reference_year ON reference(year);
+CREATE INDEX reference_journal ON reference(journal COLLATE NOCASE);
+
+CREATE TABLE reference_author (
+  reference_id INTEGER NOT NULL REFERENCES reference(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  family TEXT NOT NULL,
+  given TEXT,
+  PRIMARY KEY (reference_id, position)
+) WITHOUT ROWID;
+CREATE INDEX reference_author_family ON reference_author(family COLLATE NOCASE);
+
+CREATE TABLE substance (
+  id TEXT PRIMARY KEY,                   -- stable id derived from the identity key
+  host_formula TEXT NOT NULL,
+  space_group_number INTEGER,
+  pearson_symbol TEXT,
+  wyckoff_sequence TEXT,
+  structure_type TEXT,
+  dataset TEXT NOT NULL DEFAULT 'public',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE INDEX substance_host_formula ON substance(host_formula);
+CREATE INDEX substance_type ON substance(space_group_number, pearson_symbol);
+CREATE INDEX substance_structure_type ON substance(structure_type);
+
+CREATE TABLE structure (
+  id INTEGER PRIMARY KEY,
+  substance_id TEXT REFERENCES substance(id) ON DELETE SET NULL,
+  reference_id INTEGER REFERENCES reference(id) ON DELETE SET NULL,
+  source_file TEXT NOT NULL,
+  source_block TEXT,
+  content_hash TEXT NOT NULL UNIQUE,     -- SHA-256 of the block text
+  a REAL, b REAL, c REAL, alpha REAL, beta REAL, gamma REAL,
+  ax REAL, ay REAL, az REAL, bx REAL, by REAL, bz REAL, cx REAL, cy REAL, cz REAL,
+  sites TEXT NOT NULL DEFAULT '[]',      -- JSON: [{frac:[x,y,z], species:[{element, oxidation, occupancy, label}]}]
+  nsites INTEGER NOT NULL DEFAULT 0,
+  chemical_formula_reduced TEXT,
+  chemical_formula_anonymous TEXT,
+  chemical_formula_descriptive TEXT,
+  chemical_formula_published TEXT,       -- _chemical_formula_sum as written
+  elements TEXT NOT NULL DEFAULT ',',    -- ",Li,Nb,O,": sorted, for LIKE '%,Nb,%'
+  nelements INTEGER NOT NULL DEFAULT 0,
+  space_group_number INTEGER,
+  hall_symbol TEXT,
+  space_group_symbol TEXT,               -- Hermann-Mauguin (international) symbol
+  pearson_symbol TEXT,
+  wyckoff_sequence TEXT,
+  crystal_system TEXT,
+  volume REAL,                           -- Å^3
+  density REAL,                          -- g/cm^3
+  temperature_K REAL,
+  pressure_kPa REAL,
+  warnings TEXT NOT NULL DEFAULT '[]',   -- JSON array of strings
+  dataset TEXT NOT NULL DEFAULT 'public',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE INDEX structure_substance ON structure(substance_id);
+CREATE INDEX structure_reference ON structure(reference_id);
+CREATE INDEX structure_formula_reduced ON structure(chemical_formula_reduced);
+CREATE INDEX structure_formula_anonymous ON structure(chemical_formula_anonymous);
+CREATE INDEX structure_nelements ON structure(nelements);
+CREATE INDEX structure_space_group ON structure(space_group_number);
+CREATE INDEX structure_crystal_system ON structure(crystal_system);
+CREATE INDEX structure_pearson ON structure(pearson_symbol);
+CREATE INDEX structure_a ON structure(a);
+CREATE INDEX structure_source ON structure(source_file);
+
+CREATE TABLE structure_element (
+  element TEXT NOT NULL,
+  structure_id INTEGER NOT NULL REFERENCES structure(id) ON DELETE CASCADE,
+  PRIMARY KEY (element, structure_id)
+) WITHOUT ROWID;
+CREATE INDEX structure_element_structure ON structure_element(structure_id);
+
+CREATE TABLE property_kind (
+  name TEXT PRIMARY KEY,
+  unit TEXT NOT NULL,                    -- the canonical unit of value_si
+  description TEXT NOT NULL,
+  source TEXT NOT NULL
+);
+
+CREATE TABLE property (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL REFERENCES property_kind(name),
+  substance_id TEXT REFERENCES substance(id) ON DELETE SET NULL,
+  formula TEXT,                          -- as given
+  formula_reduced TEXT,
+  value_si REAL,                         -- in property_kind.unit
+  uncertainty_si REAL,
+  min_si REAL,
+  max_si REAL,
+  value_as_given TEXT NOT NULL,
+  unit_as_given TEXT,
+  reference_id INTEGER REFERENCES reference(id) ON DELETE SET NULL,
+  temperature_K REAL,
+  pressure_kPa REAL,
+  method TEXT,
+  conditions TEXT NOT NULL DEFAULT '{}', -- JSON object of free key/value conditions
+  source_file TEXT,
+  source_row INTEGER,
+  content_hash TEXT NOT NULL UNIQUE,
+  dataset TEXT NOT NULL DEFAULT 'public',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  CHECK (value_si IS NOT NULL OR min_si IS NOT NULL OR max_si IS NOT NULL)
+);
+CREATE INDEX property_kind_value ON property(kind, value_si);
+CREATE INDEX property_kind_temperature ON property(kind, temperature_K);
+CREATE INDEX property_substance ON property(substance_id);
+CREATE INDEX property_formula_reduced ON property(formula_reduced);
+CREATE INDEX property_reference ON property(reference_id);
+
+CREATE TABLE phase_diagram (
+  id INTEGER PRIMARY KEY,
+  system TEXT NOT NULL,                  -- elements or components joined by '-', e.g. "Fe-Ni"
+  kind TEXT NOT NULL CHECK (kind IN ('binary', 'ternary_isothermal', 'isopleth', 'computed_hull')),
+  title TEXT,
+  axes TEXT NOT NULL DEFAULT '[]',       -- JSON array of {name, unit, min, max}
+  temperature_min_K REAL,
+  temperature_max_K REAL,
+  pressure_kPa REAL,
+  reference_id INTEGER REFERENCES reference(id) ON DELETE SET NULL,
+  source_file TEXT,
+  content_hash TEXT NOT NULL UNIQUE,
+  dataset TEXT NOT NULL DEFAULT 'public',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE INDEX phase_diagram_system ON phase_diagram(system);
+CREATE INDEX phase_diagram_reference ON phase_diagram(reference_id);
+
+CREATE TABLE phase_diagram_phase (
+  id INTEGER PRIMARY KEY,
+  diagram_id INTEGER NOT NULL REFERENCES phase_diagram(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  formula TEXT,
+  substance_id TEXT REFERENCES substance(id) ON DELETE SET NULL
+);
+CREATE INDEX phase_diagram_phase_diagram ON phase_diagram_phase(diagram_id);
+CREATE INDEX phase_diagram_phase_substance ON phase_diagram_phase(substance_id);
+
+CREATE TABLE phase_diagram_boundary (
+  id INTEGER PRIMARY KEY,
+  diagram_id INTEGER NOT NULL REFERENCES phase_diagram(id) ON DELETE CASCADE,
+  label TEXT,
+  points TEXT NOT NULL                   -- JSON array of [x, y] in the diagram's axes
+);
+CREATE INDEX phase_diagram_boundary_diagram ON phase_diagram_boundary(diagram_id);
+
+CREATE TABLE substance_member (
+  substance_id TEXT NOT NULL REFERENCES substance(id) ON DELETE CASCADE,
+  entity_kind TEXT NOT NULL CHECK (entity_kind IN ('structure', 'property', 'phase')),
+  entity_id INTEGER NOT NULL,
+  rule TEXT NOT NULL,                    -- which identity rule admitted the entry
+  numbers TEXT NOT NULL DEFAULT '{}',    -- JSON: the numbers that rule compared
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  PRIMARY KEY (entity_kind, entity_id)
+);
+CREATE INDEX substance_member_substance ON substance_member(substance_id);
+
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  time TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  user TEXT NOT NULL,
+  action TEXT NOT NULL,
+  details TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_log_time ON audit_log(time);
+
+-- Free text: one FTS5 table per entity, rowid = the entry's id, kept in step by triggers.
+CREATE VIRTUAL TABLE reference_fts USING fts5(title, authors, journal, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TRIGGER reference_fts_insert AFTER INSERT ON reference BEGIN
+  INSERT INTO reference_fts(rowid, title, authors, journal)
+  VALUES (new.id, new.title, new.authors, new.journal);
+END;
+CREATE TRIGGER reference_fts_update AFTER UPDATE OF title, authors, journal ON reference BEGIN
+  DELETE FROM reference_fts WHERE rowid = old.id;
+  INSERT INTO reference_fts(rowid, title, authors, journal)
+  VALUES (new.id, new.title, new.authors, new.journal);
+END;
+CREATE TRIGGER reference_fts_delete AFTER DELETE ON reference BEGIN
+  DELETE FROM reference_fts WHERE rowid = old.id;
+END;
+
+CREATE VIRTUAL TABLE structure_fts USING fts5(formula, source, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TRIGGER structure_fts_insert AFTER INSERT ON structure BEGIN
+  INSERT INTO structure_fts(rowid, formula, source)
+  VALUES (new.id,
+          coalesce(new.chemical_formula_reduced, '') || ' ' ||
+            coalesce(new.chemical_formula_descriptive, '') || ' ' ||
+            coalesce(new.chemical_formula_published, ''),
+          new.source_file || ' ' || coalesce(new.source_block, ''));
+END;
+CREATE TRIGGER structure_fts_delete AFTER DELETE ON structure BEGIN
+  DELETE FROM structure_fts WHERE rowid = old.id;
+END;
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1,
+       "entities of ARCHITECTURE.md §3: reference, structure, property, phase diagram, "
+       "substance, audit log, full-text indexes",
+       kSchema1},
+  };
+  return kMigrations;
+}
+
+}  // namespace pb::store
