@@ -831,7 +831,8 @@ std::string citation_key(const ReferenceRecord& r) {
   };
   std::string family = r.authors.empty() ? "" : letters(split_author(r.authors.front()).first);
   // The first significant title words: enough to tell papers apart, short enough to survive
-  // different endings ("... : a review").
+  // different endings ("... : a review"). Anything but ASCII letters and digits separates words,
+  // so "Pb-Sn" and "Pb–Sn" agree.
   static constexpr std::string_view kStop[] = {"a",   "an",   "the", "of", "and",  "in", "on",
                                                "for", "with", "to",  "by", "from", "at", "its"};
   constexpr std::size_t kTitleWords = 6;
@@ -842,10 +843,7 @@ std::string citation_key(const ReferenceRecord& r) {
   while (i < title.size() && n < kTitleWords) {
     while (i < title.size() && !std::isalnum(static_cast<unsigned char>(title[i]))) ++i;
     std::size_t j = i;
-    while (j < title.size() && (std::isalnum(static_cast<unsigned char>(title[j])) ||
-                                static_cast<unsigned char>(title[j]) >= 0x80)) {
-      ++j;
-    }
+    while (j < title.size() && std::isalnum(static_cast<unsigned char>(title[j]))) ++j;
     std::string w = letters(title.substr(i, j - i));
     i = j;
     if (w.empty() || std::find(std::begin(kStop), std::end(kStop), w) != std::end(kStop)) continue;

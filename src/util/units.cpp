@@ -299,9 +299,9 @@ std::optional<double> amount_factor(const Unit& from, const Unit& to) {
   if (from.dimension == to.dimension) return 1.0;
   Dimension shifted = from.dimension;
   shifted.exponents[5] = static_cast<std::int8_t>(shifted.exponents[5] + 1);
-  if (shifted == to.dimension) return kAvogadro;  // per particle -> per mole
-  shifted.exponents[5] = static_cast<std::int8_t>(shifted.exponents[5] - 2);
   if (shifted == to.dimension) return 1.0 / kAvogadro;  // per mole -> per particle
+  shifted.exponents[5] = static_cast<std::int8_t>(shifted.exponents[5] - 2);
+  if (shifted == to.dimension) return kAvogadro;  // per particle -> per mole
   return std::nullopt;
 }
 
