@@ -560,12 +560,12 @@ IngestReport ingest_properties_csv(Database& db, const std::filesystem::path& fi
     if (!reader) {
       std::vector<Column> columns;
       for (const auto& h : cells) columns.push_back(plan_column(h, options, {name, line, 0}));
-      for (const auto& [from, to] : options.map) {
+      for (const auto& m : options.map) {
         if (std::none_of(columns.begin(), columns.end(), [&](const Column& c) {
-              return c.header == from || split_header_unit(c.header).first == from;
+              return c.header == m.first || split_header_unit(c.header).first == m.first;
             })) {
           throw ParseError({name, line, 0},
-                           "--map " + from + "=" + to + ": no column '" + from + "'");
+                           "--map " + m.first + "=" + m.second + ": no column '" + m.first + "'");
         }
       }
       header_fields = cells.size();
