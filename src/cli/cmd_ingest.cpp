@@ -97,10 +97,12 @@ Runner add_properties(CLI::App& ingest) {
   add_common(*cmd, *o, "CSV files");
   cmd->add_option("--map", o->map,
                   "COLUMN=FIELD: read a column as a field (formula, value, temperature, doi, "
-                  "-, condition, ...) or as values of a property kind");
+                  "-, condition, ...) or as values of a property kind")
+      ->allow_extra_args(false);
   cmd->add_option("--set", o->set,
                   "FIELD=VALUE: a value for every row (unit=S/cm, temperature_unit=°C, "
-                  "property=ionic_conductivity)");
+                  "property=ionic_conductivity)")
+      ->allow_extra_args(false);
   cmd->add_flag("--skip-bad", o->skip_bad, "Write the good rows and report the bad ones");
   cmd->add_option("--batch", o->batch, "Rows per transaction")->capture_default_str();
   return [o]() {
