@@ -196,12 +196,19 @@ void Builder::read_sites() {
       if (!m || v.is_null())
         fail(v.line, "coordinate '" + std::string(v.text) + "' is not a number");
       f[k] = m->value;
+      // 0.3333 for 1/3: special positions written with four decimals snap to the multiple of
+      // 1/12 they stand for, or their images would not coincide (pymatgen's frac_tolerance).
+      double twelfths = std::round(f[k] * 12) / 12;
+      if (std::fabs(f[k] - twelfths) <= options_.frac_tolerance) f[k] = twelfths;
     }
-    const Value& name = loop.at(r, type >= 0 && !loop.at(r, type).is_null() ? type : label);
+    bool by_type = type >= 0 && !loop.at(r, type).is_null();
+    const Value& name = loop.at(r, by_type ? type : label);
     Occupant o;
     o.label = label >= 0 ? std::string(loop.at(r, label).text) : std::string(name.text);
     try {
-      o.species = parse_type_symbol(name.text);
+      // Mineral structures label water oxygens "Wat1" (COD 9000195): oxygen, not tungsten.
+      bool water = !by_type && name.text.size() >= 3 && cif::iequals(name.text.substr(0, 3), "wat");
+      o.species = parse_type_symbol(water ? std::string_view("O") : name.text);
     } catch (const InvalidArgument& e) {
       fail(name.line, e.what());
     }

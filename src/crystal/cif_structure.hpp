@@ -24,6 +24,9 @@ struct StructureOptions {
   double occupancy_excess = 0.01;
   /// Images of one atom closer than this (Å) yet beyond duplicate_tolerance get a warning.
   double close_image_warning = 0.5;
+  /// Fractional coordinates this close to a multiple of 1/12 snap to it (0.3333 -> 1/3), as
+  /// pymatgen's CifParser frac_tolerance does.
+  double frac_tolerance = 1e-4;
 };
 
 /// The publication a block cites (_journal_*, _publ_*), and its database codes.

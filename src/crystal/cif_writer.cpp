@@ -66,7 +66,7 @@ std::string write_cif(const Structure& input, const CifWriteOptions& options) {
     auto info = analyse_symmetry(typed_cell(s), options.symmetry, &error);
     if (info) {
       ops = operations_of(info->hall_number);
-      hm = setting_name(info->hall_number);
+      hm = hm_symbol(info->hall_number);
       number = info->number;
       for (std::size_t i = 0; i < s.sites.size(); ++i) {
         if (info->equivalent_atoms[i] == static_cast<int>(i)) keep.push_back(i);

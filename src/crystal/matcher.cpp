@@ -27,11 +27,16 @@ struct Prepared {
 
 std::string kind_key(const Site& site, Comparator c) {
   if (c == Comparator::kFramework) return "*";
-  std::vector<std::string> parts;
+  // Occupancy per species name: two labels of one species on a site are one occupant.
+  std::map<std::string, double> occupancy;
   for (const Occupant& o : site.occupants) {
+    occupancy[c == Comparator::kSpecies ? o.species.to_string() : o.species.symbol()] +=
+        o.occupancy.value();
+  }
+  std::vector<std::string> parts;
+  for (const auto& [name, value] : occupancy) {
     char occ[32];
-    std::snprintf(occ, sizeof occ, "%.3f", o.occupancy.value());
-    std::string name = c == Comparator::kSpecies ? o.species.to_string() : o.species.symbol();
+    std::snprintf(occ, sizeof occ, "%.3f", value);
     parts.push_back(name + (std::string(occ) == "1.000" ? "" : std::string(":") + occ));
   }
   std::sort(parts.begin(), parts.end());

@@ -13,6 +13,9 @@
 
 namespace pb::crystal {
 
+/// Sites are first looked for within this distance (Å), further only when needed.
+inline constexpr double kFirstSearchRadius = 4.0;
+
 /// The parameters of the cutoff rule, declared once with their defaults.
 struct NeighbourOptions {
   /// Relative width of the first shell: pymatgen's MinimumDistanceNN uses 0.1.

@@ -11,11 +11,14 @@ namespace pb::crystal {
 TypedCell typed_cell(const Structure& s) {
   TypedCell c;
   c.vectors = s.lattice.vectors();
-  // Key of a site: its occupants (element and occupancy), sorted.
+  // Key of a site: its occupants (species with isotope and charge, and occupancy), sorted.
   std::map<std::vector<std::pair<int, double>>, int> type_of;
   for (const Site& site : s.sites) {
     std::vector<std::pair<int, double>> key;
-    for (const auto& o : site.occupants) key.emplace_back(o.species.z, o.occupancy.value());
+    for (const auto& o : site.occupants) {
+      int species = o.species.z + 256 * o.species.mass_number + 65536 * (o.species.charge + 128);
+      key.emplace_back(species, o.occupancy.value());
+    }
     std::sort(key.begin(), key.end());
     auto it = type_of.emplace(key, static_cast<int>(type_of.size()) + 1).first;
     c.positions.push_back(site.frac);
@@ -179,6 +182,18 @@ std::string setting_name(int hall_number) {
   for (char c : std::string(spg_get_spacegroup_type(hall_number).international_full)) {
     if (c != '_') out += c;
   }
+  return out;
+}
+
+std::string hm_symbol(int hall_number) {
+  SpglibSpacegroupType t = spg_get_spacegroup_type(hall_number);
+  std::string out;
+  for (char c : std::string(t.international)) {
+    if (c != '_') out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  std::string choice = t.choice;
+  if (!choice.empty()) out += " :" + choice;
   return out;
 }
 

@@ -65,6 +65,9 @@ std::optional<int> hall_number_from_hm(std::string_view symbol);
 int number_of(int hall_number);
 /// The full Hermann–Mauguin symbol of a setting, e.g. "P 1 2 1" (spglib's spelling, "_" removed).
 std::string setting_name(int hall_number);
+/// The short Hermann–Mauguin symbol of a setting with its choice, as CIFs write it:
+/// "F m -3 m", "R -3 c :H", "P 1 21/c 1" (spglib's spelling, "_" removed).
+std::string hm_symbol(int hall_number);
 
 /// The operations of a setting (hall_number 1..530).
 std::vector<SymOp> operations_of(int hall_number);
