@@ -5,12 +5,15 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/db_option.hpp"
 #include "store/ingest.hpp"
+#include "store/ingest_cif.hpp"
 
 namespace pb::cli {
 
@@ -154,8 +157,67 @@ Runner add_phase_diagrams(CLI::App& ingest) {
   };
 }
 
+Runner add_structures(CLI::App& ingest) {
+  struct CifOptions {
+    std::string db;
+    std::vector<std::string> paths;
+    std::string report_file;
+    unsigned threads = 0;
+    std::size_t batch = store::StructureIngestOptions{}.batch_files;
+    double symprec = crystal::SymmetryOptions{}.symprec;
+    bool json = false;
+  };
+  auto o = std::make_shared<CifOptions>();
+  CLI::App* cmd = ingest.add_subcommand(
+      "cif",
+      "Crystal structures from CIF, POSCAR, extended XYZ or OPTIMADE JSON files or directories "
+      "(searched recursively), linked to references and substances");
+  add_db_option(*cmd, o->db);
+  cmd->add_option("paths", o->paths, "Files or directories")->required()->check(CLI::ExistingPath);
+  cmd->add_option("--report", o->report_file,
+                  "Write every file or block that failed, with its located error, to this file");
+  cmd->add_option("--threads", o->threads, "Parser threads (0 = one per core)")
+      ->capture_default_str();
+  cmd->add_option("--batch", o->batch, "Files per transaction")->capture_default_str();
+  cmd->add_option("--symprec", o->symprec, "Symmetry tolerance in Å (spglib)")
+      ->capture_default_str();
+  cmd->add_flag("--json", o->json, "Print a JSON report");
+  return [o]() {
+    store::Database db = open_database(o->db);
+    std::vector<std::filesystem::path> inputs(o->paths.begin(), o->paths.end());
+    auto files = store::structure_files(inputs);
+    store::StructureIngestOptions options;
+    options.threads = o->threads;
+    options.batch_files = o->batch;
+    options.symmetry.symprec = o->symprec;
+    options.progress = o->json ? store::Progress{} : progress_line("structures");
+    store::IngestReport r = store::ingest_structures(db, files, options);
+    for (const auto& e : r.errors) fmt::print(stderr, "{}\n", e.message);
+    if (!o->report_file.empty()) {
+      std::ofstream out(o->report_file, std::ios::binary);
+      for (const auto& e : r.errors) out << e.message << "\n";
+    }
+    if (o->json) {
+      nlohmann::ordered_json out = {{"files", r.rows},
+                                    {"structures", r.records},
+                                    {"inserted", r.inserted},
+                                    {"existing", r.existing},
+                                    {"references_added", r.references_added},
+                                    {"errors", r.errors.size()}};
+      fmt::print("{}\n", out.dump());
+    } else {
+      fmt::print(
+          "{} files: {} structures: {} new, {} already present, {} references added, {} "
+          "failed files or blocks\n",
+          r.rows, r.records, r.inserted, r.existing, r.references_added, r.errors.size());
+    }
+    return r.errors.empty() ? kExitOk : kExitFailed;
+  };
+}
+
 // One line per kind of input file.
 const std::pair<const char*, Runner (*)(CLI::App&)> kIngestCommands[] = {
+    {"cif", add_structures},
     {"properties", add_properties},
     {"references", add_references},
     {"phase-diagrams", add_phase_diagrams},

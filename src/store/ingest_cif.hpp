@@ -1,0 +1,35 @@
+#pragma once
+/// Ingest of structure files (CIF, POSCAR, extended XYZ, OPTIMADE JSON): parsed in parallel,
+/// written in batched transactions, idempotent by content hash (the file bytes and the block
+/// name), each structure linked to its reference and its substance with the rule that admitted
+/// it. Killing the process at any moment and running it again gives the same database.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "crystal/symmetry.hpp"
+#include "store/database.hpp"
+#include "store/ingest.hpp"
+#include "substance/identity.hpp"
+
+namespace pb::store {
+
+/// How structure files are ingested, declared once with defaults.
+struct StructureIngestOptions {
+  unsigned threads = 0;          ///< parser threads; 0 = one per core
+  std::size_t batch_files = 64;  ///< files per transaction
+  crystal::SymmetryOptions symmetry;
+  substance::IdentityOptions identity;
+  std::string dataset = "public";
+  Progress progress;
+};
+
+/// Every structure file under the paths (directories are searched recursively for names
+/// guess_format() knows), in sorted order.
+std::vector<std::filesystem::path> structure_files(const std::vector<std::filesystem::path>& paths);
+
+/// Ingests the files; unreadable files and blocks go to report.errors with their location.
+IngestReport ingest_structures(Database& db, const std::vector<std::filesystem::path>& files,
+                               const StructureIngestOptions& options = {});
+
+}  // namespace pb::store
