@@ -22,9 +22,14 @@ build: configure
 test: build
 	@ctest --preset $(PRESET) -j $(CTEST_JOBS)
 
-# Until the web server exists: parse the demo literature formulas and print a table.
+# The demo database: OBELiX structures and conductivities (data/demo) in build/demo.db, linked
+# to substances; the web server that will show it comes with the HTTP issue. Idempotent.
+DEMO_DB := build/demo.db
 demo: build
-	@$(BUILD_DIR)/bin/phasebook formula --table --file data/demo/formulas.txt
+	@$(BUILD_DIR)/bin/phasebook ingest cif --db $(DEMO_DB) data/demo/structures
+	@$(BUILD_DIR)/bin/phasebook ingest properties --db $(DEMO_DB) data/demo/ionic_conductivity.csv
+	@$(BUILD_DIR)/bin/phasebook db info --db $(DEMO_DB)
+	@echo "Demo database: $(DEMO_DB). Try: $(BUILD_DIR)/bin/phasebook search --db $(DEMO_DB) --elements Li,Zr,O"
 
 # Google Benchmark for the parser, then pymatgen and Phasebook side by side on the same lists.
 bench: deps

@@ -121,6 +121,11 @@ Runner add_properties(CLI::App& ingest) {
       status = std::max(status, report(file, store::ingest_properties_csv(db, file, options),
                                        o->json, "properties"));
     }
+    store::LinkReport link = store::link_properties(db);
+    if (!o->json) {
+      fmt::print("properties linked to substances: {} (ambiguous {}, no substance yet {})\n",
+                 link.linked, link.ambiguous, link.unmatched);
+    }
     return status;
   };
 }
@@ -192,6 +197,7 @@ Runner add_structures(CLI::App& ingest) {
     options.symmetry.symprec = o->symprec;
     options.progress = o->json ? store::Progress{} : progress_line("structures");
     store::IngestReport r = store::ingest_structures(db, files, options);
+    store::LinkReport link = store::link_properties(db);
     for (const auto& e : r.errors) fmt::print(stderr, "{}\n", e.message);
     if (!o->report_file.empty()) {
       std::ofstream out(o->report_file, std::ios::binary);
@@ -203,13 +209,15 @@ Runner add_structures(CLI::App& ingest) {
                                     {"inserted", r.inserted},
                                     {"existing", r.existing},
                                     {"references_added", r.references_added},
-                                    {"errors", r.errors.size()}};
+                                    {"errors", r.errors.size()},
+                                    {"properties_linked", link.linked}};
       fmt::print("{}\n", out.dump());
     } else {
       fmt::print(
           "{} files: {} structures: {} new, {} already present, {} references added, {} "
           "failed files or blocks\n",
           r.rows, r.records, r.inserted, r.existing, r.references_added, r.errors.size());
+      if (link.linked > 0) fmt::print("{} properties linked to substances\n", link.linked);
     }
     return r.errors.empty() ? kExitOk : kExitFailed;
   };

@@ -222,3 +222,98 @@ IngestReport ingest_structures(Database& db, const std::vector<std::filesystem::
 }
 
 }  // namespace pb::store
+
+namespace pb::store {
+
+LinkReport link_properties(Database& db, const substance::IdentityOptions& options) {
+  LinkReport report;
+  Repositories repos = make_repositories(db);
+  Connection& c = db.connection();
+  struct Candidate {
+    std::int64_t id;
+    std::string formula;
+    std::optional<int> space_group;
+  };
+  std::vector<Candidate> todo;
+  {
+    Statement q = c.prepare(
+        "SELECT id, formula, json_extract(conditions, '$.space_group') FROM property "
+        "WHERE substance_id IS NULL AND formula <> ''");
+    while (q.step()) {
+      Candidate cand{q.column_int64(0), q.column_text(1), std::nullopt};
+      if (auto sg = q.column_optional_text(2)) {
+        try {
+          cand.space_group = std::stoi(*sg);
+        } catch (const std::exception&) {  // "P -1" and the like: the host alone decides
+        }
+      }
+      todo.push_back(std::move(cand));
+    }
+  }
+  Transaction tx(c);
+  Statement by_host =
+      c.prepare("SELECT id, space_group_number FROM substance WHERE host_formula = ?");
+  // Second rule: the formula is the reduced formula of stored structures of one substance
+  // (dopants written out in both), in the stated space group.
+  Statement by_structure = c.prepare(
+      "SELECT DISTINCT substance_id FROM structure WHERE chemical_formula_reduced = ?1 "
+      "AND substance_id IS NOT NULL AND (?2 IS NULL OR space_group_number = ?2)");
+  for (const Candidate& p : todo) {
+    substance::Host host;
+    chem::Composition composition;
+    try {
+      composition = chem::parse_formula(p.formula).composition;
+      host = substance::host_of(composition, options);
+    } catch (const std::exception&) {
+      ++report.unmatched;
+      continue;
+    }
+    by_host.reset();
+    by_host.bind(1, host.formula);
+    std::vector<std::string> fits;
+    while (by_host.step()) {
+      std::optional<std::int64_t> sg = by_host.column_optional_int64(1);
+      if (!p.space_group || (sg && *sg == *p.space_group)) fits.push_back(by_host.column_text(0));
+    }
+    std::string rule = "host";
+    if (fits.size() != 1) {
+      by_structure.reset();
+      by_structure.bind(1, composition.formula_reduced_optimade());
+      by_structure.bind(2, p.space_group ? std::optional<std::int64_t>(*p.space_group)
+                                         : std::optional<std::int64_t>());
+      std::vector<std::string> same;
+      while (by_structure.step()) same.push_back(by_structure.column_text(0));
+      if (same.size() == 1) {
+        fits = same;
+        rule = "structure formula";
+      }
+    }
+    if (fits.empty()) {
+      ++report.unmatched;
+      continue;
+    }
+    if (fits.size() > 1) {
+      ++report.ambiguous;
+      continue;
+    }
+    MemberRecord m;
+    m.substance_id = fits[0];
+    m.entity_kind = EntityKind::kProperty;
+    m.entity_id = p.id;
+    std::string in_group = p.space_group ? " in space group " + std::to_string(*p.space_group) : "";
+    m.rule = rule == "host" ? "formula " + p.formula + " has host " + host.formula + in_group +
+                                  ", which names exactly one substance"
+                            : "formula " + p.formula + " is the reduced formula of structures" +
+                                  in_group + " of exactly one substance";
+    m.numbers_json =
+        "{\"host_formula\":\"" + host.formula +
+        "\",\"max_deviation\":" + std::to_string(host.max_deviation) +
+        ",\"space_group\":" + (p.space_group ? std::to_string(*p.space_group) : "null") + "}";
+    repos.substances->set_member(m);
+    ++report.linked;
+  }
+  tx.commit();
+  return report;
+}
+
+}  // namespace pb::store

@@ -33,3 +33,19 @@ IngestReport ingest_structures(Database& db, const std::vector<std::filesystem::
                                const StructureIngestOptions& options = {});
 
 }  // namespace pb::store
+
+namespace pb::store {
+
+/// What linking properties to substances did.
+struct LinkReport {
+  std::size_t linked = 0;     ///< properties that gained a substance
+  std::size_t ambiguous = 0;  ///< host formula names several substances and no space group decides
+  std::size_t unmatched = 0;  ///< no substance with that host formula (yet)
+};
+
+/// Links properties without a substance to one, by the host formula of their formula (same
+/// rules as structures) and, where the row states it (condition "space_group"), the space
+/// group: linked only when exactly one substance fits. Run after every ingest; idempotent.
+LinkReport link_properties(Database& db, const substance::IdentityOptions& options = {});
+
+}  // namespace pb::store
