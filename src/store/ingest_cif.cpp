@@ -14,18 +14,7 @@ namespace pb::store {
 
 namespace {
 
-// What a parser thread hands to the writer for one structure.
-struct Parsed {
-  StructureRecord record;
-  std::optional<ReferenceRecord> reference;
-  substance::Identity identity;
-  crystal::Description description;
-};
-
-struct ParsedFile {
-  std::vector<Parsed> structures;
-  std::vector<std::string> errors;
-};
+using Parsed = PreparedStructure;
 
 ReferenceRecord reference_of(const crystal::Citation& c) {
   ReferenceRecord r;
@@ -108,8 +97,10 @@ Parsed build(const crystal::LoadedStructure& l, const std::string& file_hash,
   return p;
 }
 
-ParsedFile parse_file(const std::filesystem::path& path, const StructureIngestOptions& o) {
-  ParsedFile out;
+}  // namespace
+
+PreparedFile prepare_file(const std::filesystem::path& path, const StructureIngestOptions& o) {
+  PreparedFile out;
   try {
     std::string text = read_file_text(path);
     std::string file_hash = sha256_hex(text);
@@ -131,8 +122,6 @@ ParsedFile parse_file(const std::filesystem::path& path, const StructureIngestOp
   }
   return out;
 }
-
-}  // namespace
 
 std::vector<std::filesystem::path> structure_files(
     const std::vector<std::filesystem::path>& paths) {
@@ -163,11 +152,11 @@ IngestReport ingest_structures(Database& db, const std::vector<std::filesystem::
   for (std::size_t start = 0; start < files.size(); start += batch) {
     std::size_t end = std::min(files.size(), start + batch);
     // Parse the batch on every core; files are claimed one at a time.
-    std::vector<ParsedFile> parsed(end - start);
+    std::vector<PreparedFile> parsed(end - start);
     std::atomic<std::size_t> next{start};
     auto work = [&] {
       for (std::size_t i; (i = next.fetch_add(1)) < end;)
-        parsed[i - start] = parse_file(files[i], o);
+        parsed[i - start] = prepare_file(files[i], o);
     };
     std::vector<std::thread> pool;
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
@@ -175,7 +164,7 @@ IngestReport ingest_structures(Database& db, const std::vector<std::filesystem::
     for (auto& t : pool) t.join();
     // Write it in one transaction: a kill leaves whole batches only.
     Transaction tx(db.connection());
-    for (ParsedFile& f : parsed) {
+    for (PreparedFile& f : parsed) {
       report.rows += 1;
       for (const std::string& e : f.errors) {
         RowError err;

@@ -7,9 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "crystal/describe.hpp"
 #include "crystal/symmetry.hpp"
 #include "store/database.hpp"
 #include "store/ingest.hpp"
+#include "store/repositories.hpp"
 #include "substance/identity.hpp"
 
 namespace pb::store {
@@ -23,6 +25,24 @@ struct StructureIngestOptions {
   std::string dataset = "public";
   Progress progress;
 };
+
+/// One structure ready to store: its record, the reference it cites, its substance identity
+/// and the derived values they came from.
+struct PreparedStructure {
+  StructureRecord record;
+  std::optional<ReferenceRecord> reference;
+  substance::Identity identity;
+  crystal::Description description;
+};
+
+/// Everything one file yields, and a located message per file or block that failed.
+struct PreparedFile {
+  std::vector<PreparedStructure> structures;
+  std::vector<std::string> errors;
+};
+
+/// Reads and describes every structure of one file (no database access: thread-safe).
+PreparedFile prepare_file(const std::filesystem::path& path, const StructureIngestOptions& options);
 
 /// Every structure file under the paths (directories are searched recursively for names
 /// guess_format() knows), in sorted order.
