@@ -28,5 +28,6 @@ Runner add_group_command(CLI::App& app);
 Runner add_ingest_command(CLI::App& app);
 Runner add_backup_command(CLI::App& app);
 Runner add_db_command(CLI::App& app);
+Runner add_search_command(CLI::App& app);
 
 }  // namespace pb::cli

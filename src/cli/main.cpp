@@ -19,6 +19,7 @@ const std::pair<const char*, pb::cli::Runner (*)(CLI::App&)> kCommands[] = {
     {"ingest", pb::cli::add_ingest_command},
     {"backup", pb::cli::add_backup_command},
     {"db", pb::cli::add_db_command},
+    {"search", pb::cli::add_search_command},
 };
 
 }  // namespace
