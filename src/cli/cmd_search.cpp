@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/db_option.hpp"
+#include "cli/record_json.hpp"
 #include "cli/search_options.hpp"
 
 namespace pb::cli {

@@ -25,6 +25,7 @@ Runner add_symmetry_command(CLI::App& app);
 Runner add_convert_command(CLI::App& app);
 Runner add_compare_command(CLI::App& app);
 Runner add_group_command(CLI::App& app);
+Runner add_synth_command(CLI::App& app);
 Runner add_ingest_command(CLI::App& app);
 Runner add_backup_command(CLI::App& app);
 Runner add_db_command(CLI::App& app);

@@ -12,10 +12,15 @@ namespace {
 
 // One line per subcommand: adding a command touches its own file and this table.
 const std::pair<const char*, pb::cli::Runner (*)(CLI::App&)> kCommands[] = {
-    {"formula", pb::cli::add_formula_command},         {"element", pb::cli::add_element_command},
-    {"descriptors", pb::cli::add_descriptors_command}, {"cif", pb::cli::add_cif_command},
-    {"symmetry", pb::cli::add_symmetry_command},       {"convert", pb::cli::add_convert_command},
-    {"compare", pb::cli::add_compare_command},         {"group", pb::cli::add_group_command},
+    {"formula", pb::cli::add_formula_command},
+    {"element", pb::cli::add_element_command},
+    {"descriptors", pb::cli::add_descriptors_command},
+    {"cif", pb::cli::add_cif_command},
+    {"symmetry", pb::cli::add_symmetry_command},
+    {"convert", pb::cli::add_convert_command},
+    {"compare", pb::cli::add_compare_command},
+    {"group", pb::cli::add_group_command},
+    {"synth", pb::cli::add_synth_command},
     {"ingest", pb::cli::add_ingest_command},
     {"backup", pb::cli::add_backup_command},
     {"db", pb::cli::add_db_command},

@@ -2,7 +2,6 @@
 #include "cli/search_options.hpp"
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 #include "util/error.hpp"
 
@@ -107,35 +106,6 @@ query::StructureQuery SearchOptions::to_query() const {
   q.sort = query::parse_sort(sort, query::structure_sort_fields());
   q.paging = {limit, offset};
   return q;
-}
-
-nlohmann::ordered_json structure_row_json(const query::StructureRow& r) {
-  nlohmann::ordered_json j;
-  j["id"] = r.id;
-  j["substance_id"] = r.substance_id ? nlohmann::ordered_json(*r.substance_id) : nullptr;
-  j["reference_id"] = r.reference_id ? nlohmann::ordered_json(*r.reference_id) : nullptr;
-  j["source_file"] = r.source_file;
-  j["source_block"] = r.source_block;
-  j["chemical_formula_reduced"] = r.formula_reduced;
-  j["chemical_formula_anonymous"] = r.formula_anonymous;
-  auto elements = nlohmann::ordered_json::array();
-  for (std::size_t start = 0; start < r.elements.size();) {
-    std::size_t comma = r.elements.find(',', start);
-    if (comma == std::string::npos) comma = r.elements.size();
-    elements.push_back(r.elements.substr(start, comma - start));
-    start = comma + 1;
-  }
-  j["elements"] = elements;
-  j["nelements"] = r.nelements;
-  j["space_group_number"] =
-      r.space_group_number ? nlohmann::ordered_json(*r.space_group_number) : nullptr;
-  j["space_group_symbol"] = r.space_group_symbol;
-  j["crystal_system"] = r.crystal_system;
-  j["pearson_symbol"] = r.pearson_symbol;
-  j["lattice"] = {{"a", r.a},         {"b", r.b},       {"c", r.c},
-                  {"alpha", r.alpha}, {"beta", r.beta}, {"gamma", r.gamma}};
-  j["volume"] = r.volume ? nlohmann::ordered_json(*r.volume) : nullptr;
-  return j;
 }
 
 }  // namespace pb::cli

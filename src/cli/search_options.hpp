@@ -1,6 +1,5 @@
 #pragma once
 /// The search conditions shared by `phasebook search` and `phasebook export`, as CLI options.
-#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,8 +32,5 @@ struct SearchOptions {
 
 /// Adds every condition, sort and paging option to `cmd`.
 void add_search_options(CLI::App& cmd, SearchOptions& o);
-
-/// One structure row as the JSON object `search --json` prints.
-nlohmann::ordered_json structure_row_json(const query::StructureRow& r);
 
 }  // namespace pb::cli

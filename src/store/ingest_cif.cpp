@@ -9,6 +9,7 @@
 #include "crystal/structure_io.hpp"
 #include "store/sqlite_repositories.hpp"
 #include "util/sha256.hpp"
+#include "util/utf8.hpp"
 
 namespace pb::store {
 
@@ -94,6 +95,23 @@ Parsed build(const crystal::LoadedStructure& l, const std::string& file_hash,
   }
   p.identity =
       substance::identify(substance::site_host_composition(s), sg, r.pearson_symbol, o.identity);
+  // Text from files that are not UTF-8 (Latin-1 author names) is stored as UTF-8.
+  auto clean = [](std::string& t) { t = utf8::from_latin1_fallback(t); };
+  clean(r.source_block);
+  clean(r.chemical_formula_published);
+  for (auto& w : r.warnings) clean(w);
+  for (auto& site : r.sites) {
+    for (auto& sp : site.species) clean(sp.label);
+  }
+  if (p.reference) {
+    for (auto& a : p.reference->authors) clean(a);
+    clean(p.reference->title);
+    clean(p.reference->journal);
+    clean(p.reference->volume);
+    clean(p.reference->issue);
+    clean(p.reference->pages);
+    clean(p.reference->doi);
+  }
   return p;
 }
 
@@ -111,10 +129,10 @@ PreparedFile prepare_file(const std::filesystem::path& path, const StructureInge
     for (const auto& l : r.structures) {
       try {
         Parsed p = build(l, file_hash, o);
-        p.record.source_file = path.string();
+        p.record.source_file = utf8::from_latin1_fallback(path.string());
         out.structures.push_back(std::move(p));
       } catch (const std::exception& e) {
-        out.errors.push_back(l.source + ": error: " + e.what());
+        out.errors.push_back(utf8::from_latin1_fallback(l.source + ": error: " + e.what()));
       }
     }
   } catch (const std::exception& e) {

@@ -246,7 +246,7 @@ class SqliteReferences final : public EntryTable<ReferenceRepository, ReferenceR
     ins.bind(1, non_empty(doi))
         .bind(2, non_empty(key))
         .bind(3, non_empty(r.kind))
-        .bind(4, json(r.authors).dump())
+        .bind(4, json(r.authors).dump(-1, ' ', false, json::error_handler_t::replace))
         .bind(5, non_empty(r.title))
         .bind(6, non_empty(r.journal))
         .bind(7, r.year)
@@ -301,7 +301,7 @@ class SqliteReferences final : public EntryTable<ReferenceRepository, ReferenceR
         .run();
     if (r.authors.empty()) return;
     sql_("UPDATE reference SET authors = ? WHERE id = ? AND authors = '[]'")
-        .bind(1, json(r.authors).dump())
+        .bind(1, json(r.authors).dump(-1, ' ', false, json::error_handler_t::replace))
         .bind(2, id)
         .run();
     if (sql_.connection().changes() > 0) add_authors(id, r.authors);
@@ -432,7 +432,7 @@ class SqliteStructures final : public EntryTable<StructureRepository, StructureR
     for (const auto& row : r.vectors) {
       for (double v : row) ins.bind(i++, v);
     }
-    ins.bind(i++, sites_json(r.sites).dump());
+    ins.bind(i++, sites_json(r.sites).dump(-1, ' ', false, json::error_handler_t::replace));
     ins.bind(i++, static_cast<std::int64_t>(r.sites.size()));
     ins.bind(i++, non_empty(r.chemical_formula_reduced));
     ins.bind(i++, non_empty(r.chemical_formula_anonymous));
@@ -450,7 +450,7 @@ class SqliteStructures final : public EntryTable<StructureRepository, StructureR
     ins.bind(i++, r.density);
     ins.bind(i++, r.temperature_K);
     ins.bind(i++, r.pressure_kPa);
-    ins.bind(i++, json(r.warnings).dump());
+    ins.bind(i++, json(r.warnings).dump(-1, ' ', false, json::error_handler_t::replace));
     ins.bind(i++, r.dataset);
     InsertResult res =
         insert_or_get(sql_, ins, "SELECT id FROM structure WHERE content_hash = ?", r.content_hash);
@@ -604,7 +604,10 @@ class SqlitePhaseDiagrams final : public PhaseDiagramRepository {
     for (const auto& b : r.boundaries) {
       json points = json::array();
       for (const auto& [x, y] : b.points) points.push_back({x, y});
-      boundary.bind(1, res.id).bind(2, non_empty(b.label)).bind(3, points.dump()).run();
+      boundary.bind(1, res.id)
+          .bind(2, non_empty(b.label))
+          .bind(3, points.dump(-1, ' ', false, json::error_handler_t::replace))
+          .run();
     }
     return res;
   }
@@ -859,7 +862,7 @@ std::string content_hash(const PropertyRecord& p, std::string_view reference_key
   Sha256 h;
   auto field = [&](std::string_view v) { h.update(v).update(std::string_view("\x1f", 1)); };
   auto number = [&](const std::optional<double>& v) {
-    field(v ? json(*v).dump() : std::string("null"));
+    field(v ? json(*v).dump(-1, ' ', false, json::error_handler_t::replace) : std::string("null"));
   };
   field(p.kind);
   field(p.substance_id.value_or(""));

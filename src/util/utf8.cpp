@@ -55,4 +55,21 @@ std::size_t count_code_points(std::string_view s) {
   return n;
 }
 
+std::string from_latin1_fallback(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t n = 1;
+    char32_t cp = decode(s, i, n);
+    if (cp == kInvalid) {
+      append(out, static_cast<unsigned char>(s[i]));
+      i += 1;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
 }  // namespace pb::utf8

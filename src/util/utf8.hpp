@@ -20,4 +20,8 @@ void append(std::string& out, char32_t cp);
 /// Number of code points in `s` (invalid bytes count as one each).
 std::size_t count_code_points(std::string_view s);
 
+/// `s` as valid UTF-8: bytes that are not UTF-8 are read as Latin-1 (what CIF 1.1 files that
+/// are not UTF-8 hold, e.g. 0xB4 for an acute accent in author names).
+std::string from_latin1_fallback(std::string_view s);
+
 }  // namespace pb::utf8

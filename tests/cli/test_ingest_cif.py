@@ -87,6 +87,21 @@ class IngestCif(unittest.TestCase):
             for line in lines:
                 self.assertRegex(line, r"bad\.cif:\d+")
 
+    def test_latin1_text_is_stored_as_utf8(self):
+        # COD files written before UTF-8 carry Latin-1 bytes, e.g. 0xB4 in an author's name.
+        with tempfile.TemporaryDirectory() as d:
+            db = os.path.join(d, "p.db")
+            cif = os.path.join(d, "latin1.cif")
+            with open(os.path.join(OBELIX, "00x.cif"), "rb") as f:
+                body = f.read()
+            with open(cif, "wb") as f:
+                f.write(b"data_latin1\n_publ_author_name 'O\xb4Keeffe, M.'\n_journal_year 1977\n" +
+                        body[body.index(b"_cell_length_a"):])
+            r = ingest(db, cif)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            authors = query(db, "SELECT family, given FROM reference_author")
+            self.assertEqual(authors, [("O\u00b4Keeffe", "M.")])
+
     def test_sigkill_then_rerun_equals_uninterrupted(self):
         with tempfile.TemporaryDirectory() as d:
             clean = os.path.join(d, "clean.db")
