@@ -7,8 +7,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/db_option.hpp"
-#include "cli/record_json.hpp"
 #include "cli/search_options.hpp"
+#include "query/record_json.hpp"
 
 namespace pb::cli {
 
@@ -26,7 +26,7 @@ Runner add_search_command(CLI::App& app) {
     store::Database database = open_database(*db);
     auto results = query::search_structures(database, q);
     if (*json) {
-      for (const auto& r : results.rows) fmt::print("{}\n", structure_row_json(r).dump());
+      for (const auto& r : results.rows) fmt::print("{}\n", query::structure_row_json(r).dump());
     } else {
       fmt::print("{:>7}  {:<18}  {:<14}  {:>3}  {:<12}  {:<7}  {:>8}  {:>8}  {:>8}  {}\n", "id",
                  "substance", "formula", "sg", "system", "pearson", "a", "b", "c", "source");

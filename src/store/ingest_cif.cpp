@@ -203,8 +203,13 @@ IngestReport ingest_structures(Database& db, const std::vector<std::filesystem::
         InsertResult ins = repos.structures->insert(p.record);
         report.inserted += ins.inserted;
         report.existing += !ins.inserted;
+        // An identity whose substance an editor merged away joins the substance it went to.
+        std::optional<std::string> merged_into;
+        if (!repos.substances->get(p.identity.id)) {
+          merged_into = repos.substances->resolve(p.identity.id);
+        }
         SubstanceRecord sub;
-        sub.id = p.identity.id;
+        sub.id = merged_into.value_or(p.identity.id);
         sub.host_formula = p.identity.host.formula;
         sub.space_group_number = p.identity.space_group;
         sub.pearson_symbol = p.identity.pearson;
@@ -213,10 +218,11 @@ IngestReport ingest_structures(Database& db, const std::vector<std::filesystem::
         sub.dataset = o.dataset;
         repos.substances->insert(sub);
         MemberRecord m;
-        m.substance_id = p.identity.id;
+        m.substance_id = sub.id;
         m.entity_kind = EntityKind::kStructure;
         m.entity_id = ins.id;
         m.rule = p.identity.rule;
+        if (merged_into) m.rule += "; " + p.identity.id + " was merged into " + *merged_into;
         m.numbers_json = p.identity.numbers_json;
         repos.substances->set_member(m);
       }

@@ -235,8 +235,20 @@ class SubstanceRepository {
   /// The substance an entry belongs to, with the rule that admitted it.
   virtual std::optional<MemberRecord> membership(EntityKind kind, std::int64_t entity_id) = 0;
   virtual std::vector<MemberRecord> members(std::string_view substance_id) = 0;
-  /// Moves every member of `from` into `into`, deletes `from`, and audits the change.
-  virtual void merge(std::string_view from, std::string_view into, std::string_view user) = 0;
+  /// The substance an id names now: itself when it exists, the substance it was merged into
+  /// (following merges of merges), or nothing.
+  virtual std::optional<std::string> resolve(std::string_view id) = 0;
+  /// Moves every member of `from` into `into`, deletes `from`, leaves a redirect from `from` to
+  /// `into` (so old links keep working), and audits the change; returns the audit entry's id.
+  virtual std::int64_t merge(std::string_view from, std::string_view into,
+                             std::string_view user) = 0;
+  /// Moves the given members of `from` into a new substance with the same identity fields and
+  /// returns its id ("pbs-" + 12 hex digits of a hash of `from` and the moved entries, so the
+  /// same split gives the same id); audits the change. Every entry must be a member of `from`
+  /// and at least one member must stay.
+  virtual std::string split(std::string_view from,
+                            const std::vector<std::pair<EntityKind, std::int64_t>>& entries,
+                            std::string_view user) = 0;
   /// Appends to the audit log; returns the entry's id.
   virtual std::int64_t audit(const AuditRecord& entry) = 0;
   /// Newest first.

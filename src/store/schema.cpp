@@ -228,6 +228,17 @@ CREATE TRIGGER structure_fts_delete AFTER DELETE ON structure BEGIN
 END;
 )sql";
 
+// Merged substances keep answering by id: links from other databases must not break.
+constexpr const char* kSchema2 = R"sql(
+CREATE TABLE substance_redirect (
+  id TEXT PRIMARY KEY,                   -- a substance id that no longer exists
+  target TEXT NOT NULL REFERENCES substance(id) ON DELETE CASCADE,
+  audit_id INTEGER REFERENCES audit_log(id),
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+) WITHOUT ROWID;
+CREATE INDEX substance_redirect_target ON substance_redirect(target);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -236,6 +247,8 @@ const std::vector<Migration>& migrations() {
        "entities of ARCHITECTURE.md §3: reference, structure, property, phase diagram, "
        "substance, audit log, full-text indexes",
        kSchema1},
+      {2, "substance redirects: ids of merged substances resolve to the substance they joined",
+       kSchema2},
   };
   return kMigrations;
 }

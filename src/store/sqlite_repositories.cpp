@@ -673,6 +673,8 @@ MemberRecord read_member(Statement& s) {
                       s.column_text(3), s.column_text(4)};
 }
 
+std::string read_target(Statement& st) { return st.column_text(0); }
+
 class SqliteSubstances final : public SubstanceRepository {
  public:
   explicit SqliteSubstances(Connection& c) : sql_(c) {}
@@ -753,7 +755,13 @@ class SqliteSubstances final : public SubstanceRepository {
     return collect<MemberRecord>(s, read_member);
   }
 
-  void merge(std::string_view from, std::string_view into, std::string_view user) override {
+  std::optional<std::string> resolve(std::string_view id) override {
+    if (get(id)) return std::string(id);
+    // Merges keep redirects pointing at a live substance, so one hop is enough.
+    return fetch_one(sql_, "SELECT target FROM substance_redirect WHERE id = ?", id, read_target);
+  }
+
+  std::int64_t merge(std::string_view from, std::string_view into, std::string_view user) override {
     if (from == into)
       throw InvalidArgument("cannot merge substance " + std::string(from) + " into itself");
     for (std::string_view id : {from, into}) {
@@ -768,10 +776,68 @@ class SqliteSubstances final : public SubstanceRepository {
       set_member(n);
       ++moved;
     }
+    std::int64_t audit_id =
+        audit({0, "", std::string(user), "merge",
+               json{{"from", from}, {"into", into}, {"members", moved}}.dump()});
+    // Earlier redirects to `from` now point at `into`, before `from` goes (ON DELETE CASCADE).
+    sql_("UPDATE substance_redirect SET target = ? WHERE target = ?")
+        .bind(1, into)
+        .bind(2, from)
+        .run();
     sql_("DELETE FROM substance WHERE id = ?").bind(1, from).run();
-    audit({0, "", std::string(user), "merge",
-           json{{"from", from}, {"into", into}, {"members", moved}}.dump()});
+    sql_(
+        "INSERT INTO substance_redirect(id, target, audit_id) VALUES (?,?,?)"
+        " ON CONFLICT(id) DO UPDATE SET target = excluded.target, audit_id = excluded.audit_id")
+        .bind(1, from)
+        .bind(2, into)
+        .bind(3, audit_id)
+        .run();
     sp.release();
+    return audit_id;
+  }
+
+  std::string split(std::string_view from,
+                    const std::vector<std::pair<EntityKind, std::int64_t>>& entries,
+                    std::string_view user) override {
+    std::optional<SubstanceRecord> source = get(from);
+    if (!source) throw NotFound("no substance " + std::string(from));
+    if (entries.empty()) throw InvalidArgument("a split needs at least one entry to move");
+    std::vector<MemberRecord> current = members(from);
+    std::vector<std::string> keys;
+    std::vector<MemberRecord> moving;
+    for (const auto& [kind, id] : entries) {
+      auto it = std::find_if(current.begin(), current.end(), [&](const MemberRecord& m) {
+        return m.entity_kind == kind && m.entity_id == id;
+      });
+      if (it == current.end()) {
+        throw InvalidArgument(std::string(to_string(kind)) + " " + std::to_string(id) +
+                              " is not a member of " + std::string(from));
+      }
+      keys.push_back(std::string(to_string(kind)) + ":" + std::to_string(id));
+      moving.push_back(*it);
+    }
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    if (keys.size() >= current.size()) {
+      throw InvalidArgument("a split must leave at least one member in " + std::string(from));
+    }
+    std::string key = "split|" + std::string(from);
+    for (const std::string& k : keys) key += "|" + k;
+    SubstanceRecord fresh = *source;
+    fresh.id = "pbs-" + sha256_hex(key).substr(0, 12);
+    Savepoint sp(sql_.connection(), "split");
+    if (!insert(fresh).inserted) {
+      throw InvalidArgument("substance " + fresh.id + " (this split) exists already");
+    }
+    for (MemberRecord m : moving) {
+      m.substance_id = fresh.id;
+      m.rule = "split from " + std::string(from) + ":" + m.rule;
+      set_member(m);
+    }
+    audit({0, "", std::string(user), "split",
+           json{{"from", from}, {"into", fresh.id}, {"entries", keys}}.dump()});
+    sp.release();
+    return fresh.id;
   }
 
   std::int64_t audit(const AuditRecord& e) override {
