@@ -7,6 +7,7 @@
 
 #include "chem/element.hpp"
 #include "store/ingest_cif.hpp"
+#include "crystal/structure.hpp"
 #include "store/property_kinds.hpp"
 #include "store/sqlite_repositories.hpp"
 #include "util/error.hpp"
@@ -38,8 +39,9 @@ chem::Composition composition_of(const StructureRecord& r) {
   chem::Composition c;
   for (const auto& site : r.sites) {
     for (const auto& sp : site.species) {
-      chem::Species s;
-      s.z = static_cast<std::uint8_t>(chem::find_element(sp.element)->z);
+      // parse_type_symbol: isotopes such as "D" are not in the element table by symbol.
+      chem::Species s = crystal::parse_type_symbol(sp.element);
+      s.charge = 0, s.has_charge = false;
       c.add(s, chem::Amount(chem::Number::approximate(sp.occupancy)));
     }
   }
@@ -125,7 +127,10 @@ SynthReport synthesise(Database& db, const std::vector<std::filesystem::path>& f
         swap[e] = to;
       }
       for (auto& site : r.sites) {
-        for (auto& sp : site.species) sp.element = swap[sp.element];
+        for (auto& sp : site.species) {
+          // Species outside r.elements (an isotope "D" of element H) keep their symbol.
+          if (auto it = swap.find(sp.element); it != swap.end()) sp.element = it->second;
+        }
       }
       chem::Composition c = composition_of(r);
       r.elements.clear();
