@@ -201,6 +201,9 @@ std::vector<Structure> read_optimade_json(const std::string& text, const std::st
     }
     std::string what = e.what();
     throw ParseError({source, line, col}, "invalid JSON: " + what.substr(what.find("parse error")));
+  } catch (const json::exception& e) {
+    // A number beyond double range ("1e999") is out_of_range, not parse_error (fuzzing).
+    throw ParseError({source, 0, 0}, std::string("invalid JSON: ") + e.what());
   }
   std::vector<Structure> out;
   auto one = [&](const json& entry) {

@@ -209,6 +209,9 @@ std::vector<PhaseDiagramInput> parse_phase_diagrams_json(std::string_view text,
     throw ParseError(
         {std::string(file), line, col},
         "invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
+  } catch (const json::exception& e) {
+    // A number beyond double range ("1e999") is out_of_range, not parse_error.
+    throw ParseError({std::string(file), 0, 0}, std::string("invalid JSON: ") + e.what());
   }
   DiagramReader reader{std::string(file)};
   std::vector<PhaseDiagramInput> out;
