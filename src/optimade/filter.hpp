@@ -133,4 +133,9 @@ struct FieldInfo {
 /// `_phasebook_` ones, in a stable order.
 const std::vector<FieldInfo>& fields(EntryType type);
 
+/// FieldInfo::sql for one property with the dataset restriction of `options` applied to linked
+/// tables (its params bind in order); nullopt for an unknown name or a value derived in C++.
+std::optional<SqlWhere> field_sql(EntryType type, std::string_view field,
+                                  const SqlOptions& options = {});
+
 }  // namespace pb::optimade

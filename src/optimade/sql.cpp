@@ -1,12 +1,698 @@
-// Filter -> SQL (work in progress: the translation lands in the next commit).
+// Filter tree -> one SQL condition. Values only ever reach SQLite as bound parameters; the SQL
+// text is built from the fixed templates of fields.cpp and fixed operator spellings.
+//
+// Null semantics (spec "Filtering on Properties with an unknown value"): a comparison on an
+// unknown value is SQL NULL, and AND/OR/NOT follow SQL's three-valued logic, so such a
+// comparison never matches, not even under NOT; only IS KNOWN / IS UNKNOWN test for null.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
 #include "optimade/ast.hpp"
 #include "optimade/filter.hpp"
+#include "optimade/schema_map.hpp"
 #include "store/sqlite.hpp"
+#include "util/utf8.hpp"
 
 namespace pb::optimade {
 
-SqlWhere to_sql(const Filter& filter, EntryType /*type*/, const SqlOptions& /*options*/) {
-  throw NotImplementedError(filter.root().column, "translation to SQL is not implemented yet");
+namespace {
+
+// A piece of SQL and the values its placeholders bind, in order.
+struct Frag {
+  std::string sql;
+  std::vector<SqlParam> params;
+};
+
+Frag text(std::string sql) { return {std::move(sql), {}}; }
+
+void append(Frag& out, const Frag& part) {
+  out.sql += part.sql;
+  out.params.insert(out.params.end(), part.params.begin(), part.params.end());
+}
+
+// Joins as a balanced tree of parenthesised pairs: SQLite limits expression depth (1000 by
+// default), and a filter may chain thousands of ANDs.
+Frag join(std::vector<Frag>& parts, std::size_t begin, std::size_t end, const char* op) {
+  if (end - begin == 1) return std::move(parts[begin]);
+  const std::size_t mid = begin + (end - begin) / 2;
+  Frag out = text("(");
+  append(out, join(parts, begin, mid, op));
+  out.sql += op;
+  append(out, join(parts, mid, end, op));
+  out.sql += ')';
+  return out;
+}
+
+Frag join(std::vector<Frag> parts, const char* op) { return join(parts, 0, parts.size(), op); }
+
+const char* sql_op(Op op) {
+  switch (op) {
+    case Op::eq:
+      return " = ";
+    case Op::ne:
+      return " != ";
+    case Op::lt:
+      return " < ";
+    case Op::le:
+      return " <= ";
+    case Op::gt:
+      return " > ";
+    case Op::ge:
+      return " >= ";
+  }
+  return " = ";
+}
+
+// a op b  <=>  b mirror(op) a
+Op mirror(Op op) {
+  switch (op) {
+    case Op::lt:
+      return Op::gt;
+    case Op::le:
+      return Op::ge;
+    case Op::gt:
+      return Op::lt;
+    case Op::ge:
+      return Op::le;
+    default:
+      return op;
+  }
+}
+
+std::string type_word(FieldType t) {
+  switch (t) {
+    case FieldType::string:
+      return "a string";
+    case FieldType::integer:
+      return "an integer";
+    case FieldType::floating:
+      return "a float";
+    case FieldType::boolean:
+      return "a boolean";
+    case FieldType::timestamp:
+      return "a timestamp";
+    case FieldType::list:
+      return "a list";
+    case FieldType::dictionary:
+      return "a dictionary";
+  }
+  return "a value";
+}
+
+std::string constant_word(const Operand& o) {
+  if (std::holds_alternative<std::string>(o.value)) return "a string";
+  if (std::holds_alternative<Number>(o.value)) return "a number";
+  return "a boolean";
+}
+
+bool numeric(FieldType t) { return t == FieldType::integer || t == FieldType::floating; }
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
+}
+
+}  // namespace
+
+std::optional<std::string> utc_timestamp(std::string_view s) {
+  auto digits = [&](std::size_t at, std::size_t n, int& out) {
+    if (at + n > s.size()) return false;
+    out = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return false;
+      out = out * 10 + (s[i] - '0');
+    }
+    return true;
+  };
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!digits(0, 4, year) || s.size() < 10 || s[4] != '-' || !digits(5, 2, month) || s[7] != '-' ||
+      !digits(8, 2, day))
+    return std::nullopt;
+  static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1]) return std::nullopt;
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (month == 2 && day == 29 && !leap) return std::nullopt;
+  double fraction = 0;
+  int offset_minutes = 0;
+  if (s.size() > 10) {
+    if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return std::nullopt;
+    if (!digits(11, 2, hour) || s.size() < 19 || s[13] != ':' || !digits(14, 2, minute) ||
+        s[16] != ':' || !digits(17, 2, second))
+      return std::nullopt;
+    if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
+    std::size_t i = 19;
+    if (i < s.size() && s[i] == '.') {
+      double scale = 0.1;
+      const std::size_t start = ++i;
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+        fraction += (s[i] - '0') * scale;
+        scale /= 10;
+        ++i;
+      }
+      if (i == start) return std::nullopt;
+    }
+    if (i >= s.size()) return std::nullopt;  // RFC 3339 requires the offset
+    if (s[i] == 'Z' || s[i] == 'z') {
+      ++i;
+    } else if (s[i] == '+' || s[i] == '-') {
+      int oh = 0, om = 0;
+      if (!digits(i + 1, 2, oh) || i + 3 >= s.size() || s[i + 3] != ':' || !digits(i + 4, 2, om))
+        return std::nullopt;
+      if (oh > 23 || om > 59) return std::nullopt;
+      offset_minutes = (s[i] == '-' ? -1 : 1) * (oh * 60 + om);
+      i += 6;
+    } else {
+      return std::nullopt;
+    }
+    if (i != s.size()) return std::nullopt;
+  }
+  if (second == 60) second = 59, fraction = 0.999;  // a leap second compares as its last instant
+  std::int64_t total =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+      hour * 3600 + minute * 60 + second - offset_minutes * 60;
+  std::int64_t days = total >= 0 ? total / 86400 : -((-total + 86399) / 86400);
+  std::int64_t rest = total - days * 86400;
+  std::int64_t y = 0;
+  unsigned m = 0, d = 0;
+  civil_from_days(days, y, m, d);
+  if (y < 0 || y > 9999) return std::nullopt;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02lld:%02lld:%02lld.%03d",
+                static_cast<long long>(y), m, d, static_cast<long long>(rest / 3600),
+                static_cast<long long>(rest / 60 % 60), static_cast<long long>(rest % 60),
+                static_cast<int>(std::min(999.0, std::floor(fraction * 1000 + 0.5))));
+  return std::string(buf);
+}
+
+namespace {
+
+// What a property name refers to: one of our fields, or a property of another provider (null).
+struct Resolved {
+  const FieldDef* field = nullptr;
+  bool foreign() const { return field == nullptr; }
+};
+
+class Translator {
+ public:
+  Translator(EntryType type, const SqlOptions& options) : type_(type), options_(options) {}
+
+  SqlWhere run(const Node& root) {
+    Frag f = node(root);
+    // SQLite binds at most 32766 parameters (SQLITE_MAX_VARIABLE_NUMBER since 3.32).
+    constexpr std::size_t kMaxParams = 30000;
+    if (f.params.size() > kMaxParams)
+      throw FilterError(1, "the filter holds too many values (" + std::to_string(f.params.size()) +
+                               "; at most " + std::to_string(kMaxParams) + ")");
+    return {std::move(f.sql), std::move(f.params), std::move(warnings_)};
+  }
+
+  // A template with "{ds:ALIAS}" expanded and "{}" replaced by `item`.
+  Frag expand(std::string_view tmpl, const Frag* item = nullptr) const {
+    Frag out;
+    std::size_t i = 0;
+    while (i < tmpl.size()) {
+      const std::size_t brace = tmpl.find('{', i);
+      if (brace == std::string_view::npos) {
+        out.sql.append(tmpl.substr(i));
+        break;
+      }
+      out.sql.append(tmpl.substr(i, brace - i));
+      const std::size_t close = tmpl.find('}', brace);
+      std::string_view inner = tmpl.substr(brace + 1, close - brace - 1);
+      if (inner.empty()) {
+        if (item != nullptr) append(out, *item);
+      } else if (inner.starts_with("ds:")) {
+        if (!options_.datasets.empty()) {
+          out.sql += " AND ";
+          out.sql += inner.substr(3);
+          out.sql += ".dataset IN (";
+          for (std::size_t k = 0; k < options_.datasets.size(); ++k) {
+            out.sql += k == 0 ? "?" : ", ?";
+            out.params.emplace_back(options_.datasets[k]);
+          }
+          out.sql += ')';
+        }
+      }
+      i = close + 1;
+    }
+    return out;
+  }
+
+ private:
+  Frag node(const Node& n) {
+    switch (n.kind) {
+      case Node::Kind::and_:
+      case Node::Kind::or_: {
+        std::vector<Frag> parts;
+        for (const auto& child : n.children) parts.push_back(node(*child));
+        return join(std::move(parts), n.kind == Node::Kind::and_ ? " AND " : " OR ");
+      }
+      case Node::Kind::not_: {
+        Frag out = text("(NOT ");
+        append(out, node(*n.children[0]));
+        out.sql += ')';
+        return out;
+      }
+      case Node::Kind::compare:
+        return compare(n);
+      case Node::Kind::known:
+        return known(std::get<Property>(n.left.value), n.known);
+      case Node::Kind::bare:
+        return bare(std::get<Property>(n.left.value));
+      case Node::Kind::fuzzy:
+        return fuzzy(n);
+      case Node::Kind::length:
+        return length(n);
+      case Node::Kind::has:
+        return has(n);
+    }
+    return text("NULL");
+  }
+
+  Resolved resolve(const Property& p) {
+    const std::string name = p.dotted();
+    if (const FieldDef* f = find_field(type_, name)) return {f};
+    const std::string& head = p.path.front();
+    const std::string entry(entry_type_name(type_));
+    if (head.front() == '_') {
+      const std::size_t second = head.find('_', 1);
+      if (second == std::string::npos || second == 1 || second + 1 == head.size())
+        throw FilterError(p.column, "'" + name +
+                                        "' is not a provider-prefixed name (write "
+                                        "_prefix_name)");
+      const std::string prefix = head.substr(1, second - 1);
+      if (prefix != "phasebook") {
+        std::string warning = "unknown property '" + name + "' of provider '" + prefix +
+                              "' treated as unknown (null)";
+        if (std::find(warnings_.begin(), warnings_.end(), warning) == warnings_.end())
+          warnings_.push_back(std::move(warning));
+        return {};
+      }
+      throw FilterError(p.column, "unknown property '" + name + "' for " + entry + " (see /info/" +
+                                      entry + " for Phasebook's properties)");
+    }
+    if (p.path.size() > 1) {
+      if (find_field(type_, head) != nullptr)
+        throw NotImplementedError(p.column,
+                                  "nested property '" + name + "' is not implemented for " + entry);
+      static const char* kEntryTypes[] = {"structures",   "references", "calculations",
+                                          "trajectories", "files",      "links"};
+      if (std::find(std::begin(kEntryTypes), std::end(kEntryTypes), head) != std::end(kEntryTypes))
+        throw NotImplementedError(p.column,
+                                  "filtering on relationships ('" + name + "') is not implemented");
+    }
+    throw FilterError(
+        p.column, "unknown property '" + name + "' for " + entry + " (see /info/" + entry + ")");
+  }
+
+  [[noreturn]] static void not_implemented(std::size_t column, std::string message) {
+    throw NotImplementedError(column, std::move(message));
+  }
+
+  static bool never_stored(const FieldDef& f) { return f.filter == "NULL"; }
+
+  // The scalar expression filters compare, or a 501 for lists and derived values.
+  Frag scalar_expr(const FieldDef& f, std::size_t column) const {
+    if (f.list && !never_stored(f))
+      not_implemented(column, "'" + f.info.name +
+                                  "' is a list: compare its items with HAS or its length with "
+                                  "LENGTH");
+    if (f.filter.empty())
+      not_implemented(column, "filtering on '" + f.info.name + "' is not implemented");
+    return expand(f.filter);
+  }
+
+  static SqlParam number_param(const Number& n, std::size_t column) {
+    if (std::isinf(n.value))
+      not_implemented(
+          column, "the number " + n.text + " is outside the range of a double (about ±1.8e308)");
+    if (n.integer) return *n.integer;
+    return n.value;
+  }
+
+  // expr op constant, for a field of type `type`.
+  Frag compare_constant(const FieldDef& f, Op op, const Operand& c) {
+    const FieldType type = f.info.type;
+    Frag out;
+    if (const auto* n = std::get_if<Number>(&c.value)) {
+      if (!f.number_sql.empty()) {
+        out = expand(f.number_sql);
+      } else if (numeric(type)) {
+        out = scalar_expr(f, c.column);
+      } else {
+        mismatch(f, c);
+      }
+      out.sql = "(" + out.sql + sql_op(op) + "?)";
+      out.params.push_back(number_param(*n, c.column));
+      return out;
+    }
+    if (const auto* s = std::get_if<std::string>(&c.value)) {
+      if (type == FieldType::timestamp) {
+        auto ts = utc_timestamp(*s);
+        if (!ts)
+          throw FilterError(c.column, "'" + *s +
+                                          "' is not an RFC 3339 date-time (e.g. "
+                                          "2024-05-01T12:00:00Z), as " +
+                                          f.info.name + " needs");
+        Frag e = scalar_expr(f, c.column);
+        out.sql = "(julianday(" + e.sql + ")" + sql_op(op) + "julianday(?))";
+        out.params = std::move(e.params);
+        out.params.emplace_back(std::move(*ts));
+        return out;
+      }
+      if (type != FieldType::string) mismatch(f, c);
+      // `id = "42"` on an integer key uses the key's index.
+      if (!f.int_key.empty() && (op == Op::eq || op == Op::ne)) {
+        std::int64_t key = 0;
+        auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), key);
+        if (ec == std::errc() && end == s->data() + s->size() && std::to_string(key) == *s) {
+          out.sql = "(" + f.int_key + sql_op(op) + "?)";
+          out.params.emplace_back(key);
+          return out;
+        }
+      }
+      out = scalar_expr(f, c.column);
+      out.sql = "(" + out.sql + sql_op(op) + "?)";
+      out.params.emplace_back(*s);
+      return out;
+    }
+    if (type != FieldType::boolean) mismatch(f, c);
+    out = scalar_expr(f, c.column);
+    out.sql = "(" + out.sql + sql_op(op) + "?)";
+    out.params.emplace_back(std::int64_t{std::get<bool>(c.value) ? 1 : 0});
+    return out;
+  }
+
+  [[noreturn]] static void mismatch(const FieldDef& f, const Operand& c) {
+    not_implemented(c.column, "'" + f.info.name + "' is " + type_word(f.info.type) +
+                                  " and cannot be compared with " + constant_word(c) +
+                                  " (the spec leaves type conversion unimplemented)");
+  }
+
+  Frag compare(const Node& n) {
+    const bool left_property = n.left.is_property();
+    const bool right_property = n.right.is_property();
+    if (left_property && right_property) return compare_properties(n);
+    if (!left_property && !right_property) return compare_constants(n);
+    const Operand& prop = left_property ? n.left : n.right;
+    const Operand& value = left_property ? n.right : n.left;
+    const Op op = left_property ? n.op : mirror(n.op);
+    const Resolved r = resolve(std::get<Property>(prop.value));
+    if (r.foreign() || never_stored(*r.field)) return text("NULL");
+    return compare_constant(*r.field, op, value);
+  }
+
+  Frag compare_properties(const Node& n) {
+    const Resolved a = resolve(std::get<Property>(n.left.value));
+    const Resolved b = resolve(std::get<Property>(n.right.value));
+    if (a.foreign() || b.foreign()) return text("NULL");
+    if (never_stored(*a.field) || never_stored(*b.field)) return text("NULL");
+    const FieldType ta = a.field->info.type, tb = b.field->info.type;
+    const bool compatible = (numeric(ta) && numeric(tb)) || ta == tb;
+    if (!compatible || ta == FieldType::list || ta == FieldType::dictionary)
+      not_implemented(n.right.column, "comparing '" + a.field->info.name + "' (" + type_word(ta) +
+                                          ") with '" + b.field->info.name + "' (" + type_word(tb) +
+                                          ") is not implemented");
+    if (ta == FieldType::boolean && n.op != Op::eq && n.op != Op::ne)
+      not_implemented(n.column, "booleans can only be compared with = and !=");
+    Frag x = scalar_expr(*a.field, n.left.column);
+    Frag y = scalar_expr(*b.field, n.right.column);
+    if (ta == FieldType::timestamp) {
+      x.sql = "julianday(" + x.sql + ")";
+      y.sql = "julianday(" + y.sql + ")";
+    }
+    Frag out = text("(");
+    append(out, x);
+    out.sql += sql_op(n.op);
+    append(out, y);
+    out.sql += ')';
+    return out;
+  }
+
+  // `5 < 7` is evaluated by SQLite from two bound numbers; string constants on both sides are
+  // 501 by the spec ("Numeric and String comparisons").
+  Frag compare_constants(const Node& n) const {
+    const auto* a = std::get_if<Number>(&n.left.value);
+    const auto* b = std::get_if<Number>(&n.right.value);
+    Frag out = text("(?" + std::string(sql_op(n.op)) + "?)");
+    if (a != nullptr && b != nullptr) {
+      out.params = {number_param(*a, n.left.column), number_param(*b, n.right.column)};
+      return out;
+    }
+    const auto* p = std::get_if<bool>(&n.left.value);
+    const auto* q = std::get_if<bool>(&n.right.value);
+    if (p != nullptr && q != nullptr) {
+      out.params = {std::int64_t{*p ? 1 : 0}, std::int64_t{*q ? 1 : 0}};
+      return out;
+    }
+    if (std::holds_alternative<std::string>(n.left.value) &&
+        std::holds_alternative<std::string>(n.right.value))
+      not_implemented(n.column,
+                      "comparing a string constant with a string constant is not "
+                      "implemented (the spec requires 501)");
+    not_implemented(n.right.column, "comparing " + constant_word(n.left) + " with " +
+                                        constant_word(n.right) + " is not implemented");
+  }
+
+  Frag known(const Property& p, bool want_known) {
+    const Resolved r = resolve(p);
+    if (r.foreign()) return text(want_known ? "0" : "1");
+    const FieldDef& f = *r.field;
+    Frag k;
+    if (!f.known.empty()) {
+      k = expand(f.known);
+    } else if (f.list) {
+      k = text("1");
+    } else if (f.filter.empty()) {
+      not_implemented(p.column, "filtering on '" + f.info.name + "' is not implemented");
+    } else {
+      k = expand(f.filter);
+      k.sql = "(" + k.sql + " IS NOT NULL)";
+    }
+    if (!want_known) k.sql = "(NOT " + k.sql + ")";
+    return k;
+  }
+
+  // A property alone: `= TRUE` for booleans, IS KNOWN for anything else (spec: "For
+  // properties having other than boolean values, identifier IS KNOWN MAY be written as
+  // identifier").
+  Frag bare(const Property& p) {
+    const Resolved r = resolve(p);
+    if (!r.foreign() && r.field->info.type == FieldType::boolean && !never_stored(*r.field)) {
+      Frag e = scalar_expr(*r.field, p.column);
+      e.sql = "(" + e.sql + " = 1)";
+      return e;
+    }
+    return known(p, true);
+  }
+
+  // CONTAINS / STARTS WITH / ENDS WITH on an expression; lengths are in characters, as
+  // SQLite's substr() counts them in text.
+  static Frag fuzzy_on(const Frag& expr, Fuzzy op, const std::string& value) {
+    Frag out;
+    const auto n = static_cast<std::int64_t>(utf8::count_code_points(value));
+    switch (op) {
+      case Fuzzy::contains:
+        out.sql = "(instr(" + expr.sql + ", ?) > 0)";
+        out.params = expr.params;
+        out.params.emplace_back(value);
+        break;
+      case Fuzzy::starts:
+        out.sql = "(substr(" + expr.sql + ", 1, ?) = ?)";
+        out.params = expr.params;
+        out.params.emplace_back(n);
+        out.params.emplace_back(value);
+        break;
+      case Fuzzy::ends:
+        if (n == 0) {  // substr(x, -0) is not the empty tail
+          out.sql = "(length(" + expr.sql + ") >= 0)";
+          out.params = expr.params;
+          break;
+        }
+        out.sql = "(substr(" + expr.sql + ", ?) = ?)";
+        out.params = expr.params;
+        out.params.emplace_back(-n);
+        out.params.emplace_back(value);
+        break;
+    }
+    return out;
+  }
+
+  static const std::string& fuzzy_value(const Operand& v) {
+    if (v.is_property())
+      not_implemented(v.column,
+                      "CONTAINS, STARTS and ENDS with a property on the right are not "
+                      "implemented");
+    if (const auto* s = std::get_if<std::string>(&v.value)) return *s;
+    not_implemented(v.column, "CONTAINS, STARTS and ENDS need a string");
+  }
+
+  Frag fuzzy(const Node& n) {
+    const Property& p = std::get<Property>(n.left.value);
+    const Resolved r = resolve(p);
+    const std::string& value = fuzzy_value(n.right);
+    if (r.foreign() || never_stored(*r.field)) return text("NULL");
+    const FieldDef& f = *r.field;
+    if (f.list)
+      not_implemented(p.column,
+                      "'" + f.info.name + "' is a list: use HAS CONTAINS, HAS STARTS or HAS ENDS");
+    if (f.info.type != FieldType::string)
+      not_implemented(p.column, "'" + f.info.name + "' is " + type_word(f.info.type) +
+                                    "; CONTAINS, STARTS and ENDS need a string property");
+    return fuzzy_on(scalar_expr(f, p.column), n.fuzzy, value);
+  }
+
+  Frag length(const Node& n) {
+    const Property& p = std::get<Property>(n.left.value);
+    const Resolved r = resolve(p);
+    if (r.foreign() || never_stored(*r.field)) return text("NULL");
+    const FieldDef& f = *r.field;
+    if (!f.list) not_implemented(p.column, "LENGTH needs a list; '" + f.info.name + "' is not one");
+    if (f.list->length.empty())
+      not_implemented(p.column, "LENGTH of '" + f.info.name + "' is not implemented");
+    if (n.right.is_property())
+      not_implemented(n.right.column, "LENGTH compared with a property is not implemented");
+    const auto* num = std::get_if<Number>(&n.right.value);
+    if (num == nullptr)
+      not_implemented(n.right.column,
+                      "LENGTH is compared with a number, not " + constant_word(n.right));
+    Frag out = expand(f.list->length);
+    out.sql = "(" + out.sql + sql_op(n.op) + "?)";
+    out.params.push_back(number_param(*num, n.right.column));
+    return out;
+  }
+
+  // One test on a list item.
+  Frag item_condition(const FieldDef& f, const Predicate& pred) {
+    const ListDef& list = *f.list;
+    if (pred.value.is_property())
+      not_implemented(pred.value.column, "HAS with a property among the values is not implemented");
+    if (pred.fuzzy) {
+      if (list.item_type != FieldType::string)
+        not_implemented(pred.value.column, "the items of '" + f.info.name + "' are not strings");
+      return fuzzy_on(text(list.item), pred.fuzzy_op, fuzzy_value(pred.value));
+    }
+    const Operand& c = pred.value;
+    Frag out = text("(" + list.item + sql_op(pred.op) + "?)");
+    if (const auto* n = std::get_if<Number>(&c.value)) {
+      if (!numeric(list.item_type)) item_mismatch(f, c);
+      out.params.push_back(number_param(*n, c.column));
+    } else if (const auto* s = std::get_if<std::string>(&c.value)) {
+      if (list.item_type != FieldType::string) item_mismatch(f, c);
+      out.params.emplace_back(*s);
+    } else {
+      if (list.item_type != FieldType::boolean) item_mismatch(f, c);
+      out.params.emplace_back(std::int64_t{std::get<bool>(c.value) ? 1 : 0});
+    }
+    return out;
+  }
+
+  [[noreturn]] static void item_mismatch(const FieldDef& f, const Operand& c) {
+    not_implemented(c.column, "the items of '" + f.info.name + "' are of type " +
+                                  std::string(field_type_name(f.list->item_type)) +
+                                  " and cannot be compared with " + constant_word(c));
+  }
+
+  Frag has(const Node& n) {
+    std::vector<Resolved> lists;
+    for (const Property& p : n.properties) lists.push_back(resolve(p));
+    for (const Resolved& r : lists) {
+      if (r.foreign() || never_stored(*r.field)) return text("NULL");
+    }
+    const FieldDef& f = *lists.front().field;
+    for (std::size_t i = 0; i < lists.size(); ++i) {
+      const FieldDef& g = *lists[i].field;
+      if (!g.list)
+        not_implemented(n.properties[i].column,
+                        "HAS needs a list; '" + g.info.name + "' is " + type_word(g.info.type));
+      if (&g != &f)
+        not_implemented(n.properties[i].column,
+                        "correlated lists ('" + f.info.name + ":" + g.info.name +
+                            "') are not implemented; only a list correlated with itself is");
+    }
+    if (f.list->has.empty())
+      not_implemented(n.properties.front().column,
+                      "HAS on '" + f.info.name + "' is not implemented");
+    // A row's predicates (one per ':'-joined property) all apply to the same item.
+    std::vector<Frag> rows;
+    for (const auto& row : n.rows) {
+      std::vector<Frag> conditions;
+      for (const Predicate& pred : row) conditions.push_back(item_condition(f, pred));
+      rows.push_back(join(std::move(conditions), " AND "));
+    }
+    auto has_item = [&](const Frag& condition) { return expand(f.list->has, &condition); };
+    Frag out;
+    switch (n.quantifier) {
+      case Quantifier::one:
+        out = has_item(rows.front());
+        break;
+      case Quantifier::all: {
+        std::vector<Frag> each;
+        for (const Frag& row : rows) each.push_back(has_item(row));
+        out = join(std::move(each), " AND ");
+        break;
+      }
+      case Quantifier::any:
+        out = has_item(join(std::move(rows), " OR "));
+        break;
+      case Quantifier::only: {
+        // No item outside the values: NOT (an item that matches none of them exists).
+        Frag outside = text("NOT ");
+        append(outside, join(std::move(rows), " OR "));
+        out = text("(NOT ");
+        append(out, has_item(outside));
+        out.sql += ')';
+        break;
+      }
+    }
+    // A list that is unknown for an entry makes the whole test unknown, not false.
+    if (!f.known.empty()) {
+      Frag guarded = text("(CASE WHEN ");
+      append(guarded, expand(f.known));
+      guarded.sql += " THEN ";
+      append(guarded, out);
+      guarded.sql += " END)";
+      return guarded;
+    }
+    return out;
+  }
+
+  EntryType type_;
+  const SqlOptions& options_;
+  std::vector<std::string> warnings_;
+};
+
+}  // namespace
+
+SqlWhere to_sql(const Filter& filter, EntryType type, const SqlOptions& options) {
+  return Translator(type, options).run(filter.root());
+}
+
+std::optional<SqlWhere> field_sql(EntryType type, std::string_view field,
+                                  const SqlOptions& options) {
+  const FieldDef* f = find_field(type, field);
+  if (f == nullptr || f->info.sql.empty()) return std::nullopt;
+  Frag e = Translator(type, options).expand(f->info.sql);
+  return SqlWhere{std::move(e.sql), std::move(e.params), {}};
 }
 
 int bind_params(store::Statement& statement, const std::vector<SqlParam>& params, int first) {
