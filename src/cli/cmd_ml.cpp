@@ -1,0 +1,596 @@
+// `phasebook ml`: descriptors, cross-validation, fitting, prediction, importance and screening
+// on CSV data (docs/ml.md).
+#include <fmt/core.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <numeric>
+
+#include "cli/commands.hpp"
+#include "ml/cv.hpp"
+#include "ml/dataset.hpp"
+#include "ml/featurizer.hpp"
+#include "ml/importance.hpp"
+#include "ml/pipeline.hpp"
+#include "ml/screen.hpp"
+#include "util/error.hpp"
+
+namespace pb::cli {
+
+namespace {
+
+// Options that describe a training table and its descriptors (shared by several subcommands).
+struct DataArgs {
+  std::string data;
+  ml::ColumnSpec columns;
+  ml::DescriptorConfig descriptors;
+  std::vector<std::string> side_a, side_b, missing;
+  std::string missing_default = "median";
+};
+
+struct ModelArgs {
+  std::string kind = "xgb";
+  std::vector<std::string> params;
+  std::uint64_t seed = 0;
+  int folds = 5, repeats = 1;
+  bool grouped = false;
+};
+
+void add_data_options(CLI::App* cmd, DataArgs& d, bool target_required) {
+  cmd->add_option("--data", d.data, "CSV table, one row per sample, header first")
+      ->required()
+      ->check(CLI::ExistingFile);
+  auto* t = cmd->add_option("--target", d.columns.target, "Column to learn");
+  if (target_required) t->required();
+  cmd->add_flag("--log10-target", d.columns.log10_target,
+                "Learn log10 of the target; predictions are given back in its scale");
+  cmd->add_option("--formula", d.columns.formula, "Formula column (material, or side A)");
+  cmd->add_option("--formula-b", d.columns.formula_b, "Formula column of side B (interfaces)");
+  cmd->add_option("--formula-b-value", d.columns.formula_b_value,
+                  "Side B formula shared by every row, e.g. Ga2O3");
+  cmd->add_option("--structure", d.columns.structure,
+                  "Side-A structure file per row, a template with {column}, relative to the CSV, "
+                  "e.g. 'substrate_poscars/{id}.POSCAR'");
+  cmd->add_option("--numeric", d.columns.numeric, "Condition columns used as numbers")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  cmd->add_option("--categorical", d.columns.categorical, "Condition columns one-hot encoded")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  cmd->add_option("--group", d.columns.group,
+                  "Column naming the material or interface of a row (grouped CV); default: the "
+                  "formulas of the row");
+  cmd->add_option("--side-a", d.side_a,
+                  "Acoustic input of side A, KEY=COLUMN or KEY=NUMBER; keys: mass (g/mol per "
+                  "atom), density (g/cm3), melting (K), debye (K), velocity (m/s)")
+      ->allow_extra_args(false);
+  cmd->add_option("--side-b", d.side_b, "Same for side B")->allow_extra_args(false);
+  cmd->add_option("--preset", d.descriptors.preset,
+                  "Element properties of the composition statistics: magpie or basic")
+      ->capture_default_str();
+  cmd->add_option("--properties", d.descriptors.properties,
+                  "Element properties instead of a preset (keys of `phasebook element`)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  cmd->add_option("--groups", d.descriptors.groups,
+                  "Descriptor groups to use: composition, structure, acoustic, pair, baseline, "
+                  "conditions (default: all that apply)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  cmd->add_option("--features", d.descriptors.select,
+                  "Keep only these features (names, or prefixes ending in *)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  cmd->add_option("--missing", d.missing,
+                  "Missing-value rule PATTERN=mean|median|zero|drop (PATTERN: a feature name or "
+                  "a prefix ending in *); the first matching rule wins")
+      ->allow_extra_args(false);
+  cmd->add_option("--missing-default", d.missing_default, "Rule for features no --missing matches")
+      ->capture_default_str();
+}
+
+void add_model_options(CLI::App* cmd, ModelArgs& m, bool cv) {
+  std::string kinds;
+  for (const auto& k : ml::model_kinds()) kinds += (kinds.empty() ? "" : "|") + std::string(k.name);
+  cmd->add_option("--model", m.kind,
+                  "Model: " + kinds + " (`phasebook ml models` lists parameters)")
+      ->capture_default_str();
+  cmd->add_option("-p,--param", m.params, "Hyper-parameter NAME=VALUE")->allow_extra_args(false);
+  cmd->add_option("--seed", m.seed, "Seed of folds, subsampling and restarts")
+      ->capture_default_str();
+  if (!cv) return;
+  cmd->add_option("--folds", m.folds, "Number of folds")->capture_default_str();
+  cmd->add_option("--repeats", m.repeats, "Repeats with reshuffled folds")->capture_default_str();
+  cmd->add_flag("--grouped", m.grouped,
+                "Grouped folds: rows of one material/interface (--group) never split");
+}
+
+ml::MissingPolicy policy_of(const DataArgs& d) {
+  ml::MissingPolicy p;
+  p.fallback = ml::parse_missing_action(d.missing_default);
+  for (const auto& r : d.missing) p.add(r);
+  return p;
+}
+
+std::map<std::string, std::string> assignments(const std::vector<std::string>& items) {
+  std::map<std::string, std::string> out;
+  for (const auto& s : items) out.insert(ml::parse_assignment(s));
+  return out;
+}
+
+struct Loaded {
+  ml::Featurizer featurizer;
+  ml::Dataset data;
+};
+
+Loaded load(DataArgs& d) {
+  d.columns.side_a = assignments(d.side_a);
+  d.columns.side_b = assignments(d.side_b);
+  ml::Table table = ml::read_table(d.data);
+  ml::Featurizer f(d.columns, d.descriptors);
+  f.prepare(table.header, table.rows);
+  ml::Dataset data = ml::build_dataset(table, f, policy_of(d));
+  for (std::size_t i = 0; i < data.messages.size() && i < 5; ++i) {
+    fmt::print(stderr, "{}\n", data.messages[i]);
+  }
+  if (data.messages.size() > 5) {
+    fmt::print(stderr, "... {} rows dropped in all\n", data.messages.size());
+  }
+  return {std::move(f), std::move(data)};
+}
+
+ml::PipelineConfig pipeline_of(const ModelArgs& m, const DataArgs& d) {
+  ml::PipelineConfig c;
+  c.kind = std::string(ml::find_model_kind(m.kind).name);
+  c.params = assignments(m.params);
+  c.missing = policy_of(d);
+  c.seed = m.seed;
+  ml::resolve_params(ml::find_model_kind(c.kind), c.params);  // fail early on a bad name
+  return c;
+}
+
+ml::CvOptions cv_of(const ModelArgs& m) { return {m.folds, m.repeats, m.seed, m.grouped}; }
+
+std::string num(double v) { return std::isnan(v) ? std::string() : fmt::format("{:.10g}", v); }
+
+nlohmann::ordered_json cv_json(const ml::CvResult& r) {
+  auto s = [](const ml::Spread& x) {
+    return nlohmann::ordered_json{{"mean", x.mean}, {"sd", x.sd}};
+  };
+  nlohmann::ordered_json j = {{"r2", s(r.r2)},
+                              {"rmse", s(r.rmse)},
+                              {"mae", s(r.mae)},
+                              {"fit_seconds", s(r.fit_seconds)},
+                              {"predict_seconds", s(r.predict_seconds)}};
+  j["folds"] = nlohmann::json::array();
+  for (const auto& f : r.folds) {
+    j["folds"].push_back({{"repeat", f.repeat},
+                          {"fold", f.fold},
+                          {"n_train", f.n_train},
+                          {"n_test", f.n_test},
+                          {"r2", f.scores.r2},
+                          {"rmse", f.scores.rmse},
+                          {"mae", f.scores.mae},
+                          {"fit_seconds", f.fit_seconds},
+                          {"predict_seconds", f.predict_seconds}});
+  }
+  return j;
+}
+
+void print_cv(const ml::CvResult& r, const ml::Dataset& data, const ml::CvOptions& cv,
+              const std::string& kind) {
+  double rows_per_s = 0;
+  std::size_t tested = 0;
+  double seconds = 0;
+  for (const auto& f : r.folds) {
+    tested += f.n_test;
+    seconds += f.predict_seconds;
+  }
+  if (seconds > 0) rows_per_s = static_cast<double>(tested) / seconds;
+  fmt::print("{}: {} rows, {} features, {}{}-fold CV x {} (seed {})\n", kind, data.x.rows,
+             data.names.size(), cv.grouped ? "grouped " : "", cv.folds, cv.repeats, cv.seed);
+  fmt::print("  R2    {:.4f} +- {:.4f}\n", r.r2.mean, r.r2.sd);
+  fmt::print("  RMSE  {:.4f} +- {:.4f}\n", r.rmse.mean, r.rmse.sd);
+  fmt::print("  MAE   {:.4f} +- {:.4f}\n", r.mae.mean, r.mae.sd);
+  fmt::print("  fit   {:.3f} s per fold; predict {:.0f} rows/s\n", r.fit_seconds.mean, rows_per_s);
+}
+
+void write_predictions(const std::string& path, const ml::Dataset& data, const ml::CvResult& r) {
+  std::ofstream out(path);
+  if (!out) throw InvalidArgument("cannot write " + path);
+  out << "line,group,fold,target,predicted,predicted_std\n";
+  for (std::size_t i = 0; i < data.x.rows; ++i) {
+    out << data.lines[i] << "," << ml::csv_quote(data.row_groups[i]) << "," << r.fold_of[i] << ","
+        << num(data.y[i]) << "," << num(r.oof[i]) << "," << num(r.oof_std[i]) << "\n";
+  }
+}
+
+void add_descriptors(CLI::App& ml_cmd, std::function<int()>& run) {
+  auto d = std::make_shared<DataArgs>();
+  auto out = std::make_shared<std::string>();
+  auto names_only = std::make_shared<bool>(false);
+  CLI::App* cmd = ml_cmd.add_subcommand(
+      "descriptors",
+      "The feature table of a CSV: line, group, target, then one column per feature");
+  add_data_options(cmd, *d, false);
+  cmd->add_option("-o,--output", *out, "Write here instead of standard output");
+  cmd->add_flag("--names", *names_only, "Only list the feature names and their groups");
+  run = [d, out, names_only] {
+    bool has_target = !d->columns.target.empty();
+    if (!has_target) throw InvalidArgument("give --target (the feature table keeps the target)");
+    Loaded l = load(*d);
+    std::ofstream file;
+    if (!out->empty()) {
+      file.open(*out);
+      if (!file) throw InvalidArgument("cannot write " + *out);
+    }
+    std::ostream& o = out->empty() ? std::cout : file;
+    if (*names_only) {
+      o << "feature,group\n";
+      for (std::size_t c = 0; c < l.data.names.size(); ++c) {
+        o << l.data.names[c] << "," << l.data.groups[c] << "\n";
+      }
+      return kExitOk;
+    }
+    o << "line,group,target";
+    for (const auto& n : l.data.names) o << "," << ml::csv_quote(n);
+    o << "\n";
+    for (std::size_t r = 0; r < l.data.x.rows; ++r) {
+      o << l.data.lines[r] << "," << ml::csv_quote(l.data.row_groups[r]) << "," << num(l.data.y[r]);
+      for (double v : l.data.x.row(r)) o << "," << num(v);
+      o << "\n";
+    }
+    return kExitOk;
+  };
+}
+
+void add_cv(CLI::App& ml_cmd, std::function<int()>& run) {
+  auto d = std::make_shared<DataArgs>();
+  auto m = std::make_shared<ModelArgs>();
+  auto grid = std::make_shared<std::vector<std::string>>();
+  auto predictions = std::make_shared<std::string>();
+  auto json = std::make_shared<bool>(false);
+  CLI::App* cmd = ml_cmd.add_subcommand(
+      "cv",
+      "Cross-validate a model: R2, RMSE, MAE per fold with mean and spread; --grid searches "
+      "hyper-parameters");
+  add_data_options(cmd, *d, true);
+  add_model_options(cmd, *m, true);
+  cmd->add_option("--grid", *grid, "Hyper-parameter axis NAME=V1,V2,... (repeat for a grid)")
+      ->allow_extra_args(false);
+  cmd->add_option("--predictions", *predictions,
+                  "Write out-of-fold predictions (first repeat): line,group,fold,target,"
+                  "predicted,predicted_std");
+  cmd->add_flag("--json", *json, "Print JSON");
+  run = [d, m, grid, predictions, json] {
+    Loaded l = load(*d);
+    ml::PipelineConfig config = pipeline_of(*m, *d);
+    ml::CvOptions cv = cv_of(*m);
+    if (!grid->empty()) {
+      std::vector<std::pair<std::string, std::vector<std::string>>> axes;
+      for (const auto& g : *grid) axes.push_back(ml::parse_grid_axis(g));
+      auto points = ml::grid_search(l.data, config, axes, cv);
+      nlohmann::ordered_json j = nlohmann::json::array();
+      for (const auto& p : points) {
+        std::string label;
+        for (const auto& [k, v] : p.params) label += (label.empty() ? "" : " ") + k + "=" + v;
+        if (*json) {
+          j.push_back({{"params", p.params}, {"cv", cv_json(p.result)}});
+        } else {
+          fmt::print("{:<40} R2 {:.4f} +- {:.4f}  RMSE {:.4f}  MAE {:.4f}\n", label,
+                     p.result.r2.mean, p.result.r2.sd, p.result.rmse.mean, p.result.mae.mean);
+        }
+      }
+      if (*json) fmt::print("{}\n", j.dump(1));
+      return kExitOk;
+    }
+    ml::CvResult r = ml::cross_validate(l.data, config, cv);
+    if (!predictions->empty()) write_predictions(*predictions, l.data, r);
+    if (*json) {
+      nlohmann::ordered_json j = {
+          {"model", config.kind},
+          {"params", ml::resolve_params(ml::find_model_kind(config.kind), config.params)},
+          {"rows", l.data.x.rows},
+          {"dropped", l.data.dropped},
+          {"features", l.data.names.size()},
+          {"grouped", cv.grouped},
+          {"folds", cv.folds},
+          {"repeats", cv.repeats},
+          {"seed", cv.seed},
+          {"cv", cv_json(r)}};
+      fmt::print("{}\n", j.dump(1));
+    } else {
+      print_cv(r, l.data, cv, config.kind);
+    }
+    return kExitOk;
+  };
+}
+
+void add_fit(CLI::App& ml_cmd, std::function<int()>& run) {
+  auto d = std::make_shared<DataArgs>();
+  auto m = std::make_shared<ModelArgs>();
+  auto out = std::make_shared<std::string>();
+  auto with_cv = std::make_shared<bool>(false);
+  CLI::App* cmd = ml_cmd.add_subcommand(
+      "fit",
+      "Fit a model on the whole table and save it (a directory: model.json + the model's "
+      "own file)");
+  add_data_options(cmd, *d, true);
+  add_model_options(cmd, *m, true);
+  cmd->add_option("-o,--output", *out, "Model directory")->required();
+  cmd->add_flag("--cv", *with_cv, "Cross-validate first and store the figures in the model");
+  run = [d, m, out, with_cv] {
+    Loaded l = load(*d);
+    ml::PipelineConfig config = pipeline_of(*m, *d);
+    std::string metrics = "{}";
+    if (*with_cv) {
+      ml::CvOptions cv = cv_of(*m);
+      ml::CvResult r = ml::cross_validate(l.data, config, cv);
+      print_cv(r, l.data, cv, config.kind);
+      nlohmann::ordered_json j = cv_json(r);
+      j["grouped"] = cv.grouped;
+      j["folds_k"] = cv.folds;
+      j["repeats"] = cv.repeats;
+      metrics = j.dump();
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    ml::SavedModel model = ml::fit_model(l.featurizer, l.data, config);
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    model.metrics_json = metrics;
+    ml::save_model(model, *out);
+    fmt::print("{}: fitted on {} rows x {} features in {:.2f} s -> {}\n", config.kind,
+               l.data.x.rows, l.data.names.size(), s, *out);
+    for (const auto& [k, v] : model.pipeline.regressor().fitted()) {
+      if (k.starts_with("length_scale_") && model.featurizer.names().size() > 8) continue;
+      fmt::print("  {} = {:.6g}\n", k, v);
+    }
+    return kExitOk;
+  };
+}
+
+void add_predict(CLI::App& ml_cmd, std::function<int()>& run) {
+  struct Args {
+    std::string model, data, out;
+  };
+  auto a = std::make_shared<Args>();
+  CLI::App* cmd = ml_cmd.add_subcommand(
+      "predict",
+      "Predict with a saved model: the input rows plus predicted (and predicted_std "
+      "for models that give one, in log10 units for a log10 target)");
+  cmd->add_option("--model", a->model, "Model directory")->required();
+  cmd->add_option("--data", a->data, "CSV with the columns the model was trained on")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("-o,--output", a->out, "Write here instead of standard output");
+  run = [a] {
+    ml::SavedModel model = ml::load_model(a->model);
+    ml::Table table = ml::read_table(a->data);
+    ml::Prediction p = ml::predict_table(model, table);
+    std::ofstream file;
+    if (!a->out.empty()) {
+      file.open(a->out);
+      if (!file) throw InvalidArgument("cannot write " + a->out);
+    }
+    std::ostream& o = a->out.empty() ? std::cout : file;
+    bool with_std = model.pipeline.has_std();
+    for (std::size_t c = 0; c < table.header.size(); ++c)
+      o << (c ? "," : "") << ml::csv_quote(table.header[c]);
+    o << ",predicted" << (with_std ? ",predicted_std" : "") << "\n";
+    int failed = 0;
+    for (std::size_t i = 0; i < table.rows.size(); ++i) {
+      const auto& r = table.rows[i];
+      for (std::size_t c = 0; c < table.header.size(); ++c) {
+        o << (c ? "," : "") << (c < r.size() ? ml::csv_quote(r[c]) : std::string());
+      }
+      o << "," << num(p.value[i]);
+      if (with_std) o << "," << num(p.std[i]);
+      o << "\n";
+      if (!p.error[i].empty()) {
+        ++failed;
+        fmt::print(stderr, "{}:{}: no prediction: {}\n", a->data, table.lines[i], p.error[i]);
+      }
+    }
+    return failed == 0 ? kExitOk : kExitFailed;
+  };
+}
+
+void add_importance(CLI::App& ml_cmd, std::function<int()>& run) {
+  auto d = std::make_shared<DataArgs>();
+  auto m = std::make_shared<ModelArgs>();
+  struct Opts {
+    int repeats = 3, top = 20, threads = 0;
+    bool by_group = false, ablation = false, tree = false, json = false;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = ml_cmd.add_subcommand(
+      "importance",
+      "Descriptor importance: permutation importance on held-out folds (any model), "
+      "--tree gain and mean |SHAP| (xgb), --ablation by descriptor group");
+  add_data_options(cmd, *d, true);
+  add_model_options(cmd, *m, true);
+  cmd->add_option("--permutations", o->repeats, "Shuffles per feature and fold")
+      ->capture_default_str();
+  cmd->add_flag("--by-group", o->by_group, "Shuffle whole descriptor groups");
+  cmd->add_flag("--ablation", o->ablation, "CV without each group, and with each group alone");
+  cmd->add_flag("--tree", o->tree, "Gain and mean |SHAP| of boosted trees fitted on all rows");
+  cmd->add_option("--top", o->top, "Features to print (0: all)")->capture_default_str();
+  cmd->add_option("--threads", o->threads, "Worker threads (0: all cores)")->capture_default_str();
+  cmd->add_flag("--json", o->json, "Print JSON");
+  run = [d, m, o] {
+    Loaded l = load(*d);
+    ml::PipelineConfig config = pipeline_of(*m, *d);
+    ml::CvOptions cv = cv_of(*m);
+    nlohmann::ordered_json j;
+    auto limit = [&](std::size_t n) { return o->top > 0 ? std::min<std::size_t>(n, o->top) : n; };
+    ml::Importance imp =
+        ml::permutation_importance(l.data, config, cv, o->repeats, o->by_group, o->threads);
+    std::vector<std::size_t> order(imp.names.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return imp.mean[a] > imp.mean[b]; });
+    j["baseline_r2"] = imp.baseline_r2;
+    j["permutation"] = nlohmann::json::array();
+    if (!o->json) {
+      fmt::print("{}: permutation importance (drop of held-out R2; baseline {:.4f})\n", config.kind,
+                 imp.baseline_r2);
+    }
+    for (std::size_t k = 0; k < limit(order.size()); ++k) {
+      std::size_t i = order[k];
+      j["permutation"].push_back(
+          {{"name", imp.names[i]}, {"mean", imp.mean[i]}, {"sd", imp.sd[i]}});
+      if (!o->json)
+        fmt::print("  {:<45} {:8.4f} +- {:.4f}\n", imp.names[i], imp.mean[i], imp.sd[i]);
+    }
+    if (o->tree) {
+      ml::TreeImportance t = ml::tree_importance(l.data, config);
+      std::vector<std::size_t> by(l.data.names.size());
+      std::iota(by.begin(), by.end(), 0);
+      std::stable_sort(by.begin(), by.end(), [&](std::size_t a, std::size_t b) {
+        return t.mean_abs_shap[a] > t.mean_abs_shap[b];
+      });
+      j["tree"] = nlohmann::json::array();
+      if (!o->json) fmt::print("tree: mean |SHAP| and total gain (fitted on all rows)\n");
+      for (std::size_t k = 0; k < limit(by.size()); ++k) {
+        std::size_t i = by[k];
+        j["tree"].push_back({{"name", l.data.names[i]},
+                             {"mean_abs_shap", t.mean_abs_shap[i]},
+                             {"gain", t.gain[i]}});
+        if (!o->json) {
+          fmt::print("  {:<45} {:8.4f}  gain {:.4g}\n", l.data.names[i], t.mean_abs_shap[i],
+                     t.gain[i]);
+        }
+      }
+    }
+    if (o->ablation) {
+      j["ablation"] = nlohmann::json::array();
+      if (!o->json) fmt::print("ablation by descriptor group\n");
+      for (const auto& row : ml::ablation(l.data, config, cv)) {
+        j["ablation"].push_back({{"label", row.label},
+                                 {"features", row.features},
+                                 {"r2", row.r2.mean},
+                                 {"r2_sd", row.r2.sd},
+                                 {"rmse", row.rmse.mean}});
+        if (!o->json) {
+          fmt::print("  {:<28} {:4} features  R2 {:.4f} +- {:.4f}  RMSE {:.4f}\n", row.label,
+                     row.features, row.r2.mean, row.r2.sd, row.rmse.mean);
+        }
+      }
+    }
+    if (o->json) fmt::print("{}\n", j.dump(1));
+    return kExitOk;
+  };
+}
+
+void add_screen(CLI::App& ml_cmd, std::function<int()>& run) {
+  struct Args {
+    std::vector<std::string> models;
+    ml::ScreenOptions options;
+    double threshold = std::nan("");
+    std::string out;
+  };
+  auto a = std::make_shared<Args>();
+  CLI::App* cmd = ml_cmd.add_subcommand(
+      "screen",
+      "Score candidates with several saved models and keep those that at least k "
+      "models rank in their top fraction (or beyond a threshold)");
+  cmd->add_option("--model", a->models, "Model directory (repeat; the column takes its name)")
+      ->required()
+      ->allow_extra_args(false);
+  cmd->add_option("--candidates", a->options.candidates, "CSV of candidates")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--list-a", a->options.list_a, "Formulas of side A, one a line (all pairs)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--list-b", a->options.list_b, "Formulas of side B (default: --list-a)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--top-fraction", a->options.top_fraction, "Each model keeps this fraction")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--threshold", a->threshold, "Keep predictions beyond this value instead");
+  cmd->add_flag("--lower", a->options.lower_is_better, "Lower predictions are better");
+  cmd->add_option("-k,--min-agree", a->options.min_agree, "Models that must agree (0: all)")
+      ->capture_default_str();
+  cmd->add_option("--threads", a->options.threads, "Worker threads (0: all cores)")
+      ->capture_default_str();
+  cmd->add_option("--chunk", a->options.chunk, "Rows per work item")->capture_default_str();
+  cmd->add_flag("--all", a->options.write_all, "Write every candidate with its n_agree");
+  cmd->add_option("-o,--output", a->out, "Output CSV")->required();
+  run = [a] {
+    if (!std::isnan(a->threshold)) a->options.threshold = a->threshold;
+    std::vector<ml::SavedModel> models;
+    models.reserve(a->models.size());
+    std::vector<ml::ScreenModel> refs;
+    for (const auto& path : a->models) models.push_back(ml::load_model(path));
+    for (std::size_t i = 0; i < models.size(); ++i) {
+      std::string name = std::filesystem::path(a->models[i]).filename().string();
+      if (name.empty())
+        name = std::filesystem::path(a->models[i]).parent_path().filename().string();
+      refs.push_back({name, &models[i]});
+    }
+    std::ofstream out(a->out);
+    if (!out) throw InvalidArgument("cannot write " + a->out);
+    ml::ScreenSummary s = ml::screen(refs, a->options, out);
+    fmt::print(
+        "{} candidates x {} models: predicted in {:.2f} s ({:.0f} candidates/s), {} "
+        "without a prediction\n",
+        s.candidates, refs.size(), s.predict_seconds,
+        s.predict_seconds > 0 ? static_cast<double>(s.candidates) / s.predict_seconds : 0.0,
+        s.failed);
+    for (std::size_t k = 0; k < refs.size(); ++k) {
+      fmt::print("  {:<20} cut-off {:.6g}\n", refs[k].name, s.cutoffs[k]);
+    }
+    for (std::size_t k = s.agree_counts.size(); k-- > 0;) {
+      fmt::print("  kept by {} model(s): {}\n", k, s.agree_counts[k]);
+    }
+    fmt::print("{} kept -> {} ({:.2f} s in all)\n", s.kept, a->out, s.total_seconds);
+    return kExitOk;
+  };
+}
+
+void add_models(CLI::App& ml_cmd, std::function<int()>& run) {
+  ml_cmd.add_subcommand("models", "Model kinds and their hyper-parameters (defaults, bounds)");
+  run = [] {
+    for (const auto& k : ml::model_kinds()) {
+      std::string aliases;
+      for (auto a : k.aliases) aliases += " " + std::string(a);
+      fmt::print("{} ({}){}\n", k.name, k.description, aliases.empty() ? "" : ", also:" + aliases);
+      for (const auto& p : k.params) {
+        fmt::print("  {:<18} {:<10g} [{:g}, {:g}]{}  {}\n", p.name, p.value, p.lo, p.hi,
+                   p.integer ? " int" : "", p.help);
+      }
+    }
+    fmt::print("descriptor groups ({}):\n", ml::kDescriptorVersion);
+    for (const auto& g : ml::descriptor_groups())
+      fmt::print("  {:<12} {}\n", g.name, g.description);
+    return kExitOk;
+  };
+}
+
+}  // namespace
+
+Runner add_ml_command(CLI::App& app) {
+  CLI::App* cmd = app.add_subcommand(
+      "ml",
+      "Machine learning on CSV tables: descriptors, cross-validation, fit, predict, "
+      "importance, screening (docs/ml.md)");
+  cmd->require_subcommand(1);
+  auto runners = std::make_shared<std::map<std::string, std::function<int()>>>();
+  add_descriptors(*cmd, (*runners)["descriptors"]);
+  add_cv(*cmd, (*runners)["cv"]);
+  add_fit(*cmd, (*runners)["fit"]);
+  add_predict(*cmd, (*runners)["predict"]);
+  add_importance(*cmd, (*runners)["importance"]);
+  add_screen(*cmd, (*runners)["screen"]);
+  add_models(*cmd, (*runners)["models"]);
+  return [cmd, runners] {
+    for (CLI::App* sub : cmd->get_subcommands()) return runners->at(sub->get_name())();
+    return kExitUsage;
+  };
+}
+
+}  // namespace pb::cli
