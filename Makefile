@@ -23,13 +23,17 @@ test: build
 	@ctest --preset $(PRESET) -j $(CTEST_JOBS)
 
 # The demo database: OBELiX structures and conductivities (data/demo) in build/demo.db, linked
-# to substances; the web server that will show it comes with the HTTP issue. Idempotent.
+# to substances, then served over HTTP (OPTIMADE and the native API) until Ctrl-C. Idempotent:
+# loading again adds nothing. DEMO_PORT=0 picks a free port.
 DEMO_DB := build/demo.db
+DEMO_PORT ?= 8080
 demo: build
 	@$(BUILD_DIR)/bin/phasebook ingest cif --db $(DEMO_DB) data/demo/structures
 	@$(BUILD_DIR)/bin/phasebook ingest properties --db $(DEMO_DB) data/demo/ionic_conductivity.csv
 	@$(BUILD_DIR)/bin/phasebook db info --db $(DEMO_DB)
 	@echo "Demo database: $(DEMO_DB). Try: $(BUILD_DIR)/bin/phasebook search --db $(DEMO_DB) --elements Li,Zr,O"
+	@echo "Serving http://127.0.0.1:$(DEMO_PORT) (Ctrl-C stops)"
+	@$(BUILD_DIR)/bin/phasebook serve --db $(DEMO_DB) --port $(DEMO_PORT)
 
 # Google Benchmark for the parser, then pymatgen and Phasebook side by side on the same lists.
 bench: deps

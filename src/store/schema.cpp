@@ -239,6 +239,38 @@ CREATE TABLE substance_redirect (
 CREATE INDEX substance_redirect_target ON substance_redirect(target);
 )sql";
 
+// Accounts and restricted data (issue 5): users with roles, hashed session and API tokens, and
+// the visibility of each dataset named in the entry tables' `dataset` column. A dataset missing
+// from this table is treated as members-only by the server, so a typo never publishes data.
+constexpr const char* kSchema3 = R"sql(
+CREATE TABLE dataset (
+  name TEXT PRIMARY KEY,
+  visibility TEXT NOT NULL CHECK (visibility IN ('public', 'members')),
+  description TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+) WITHOUT ROWID;
+INSERT INTO dataset(name, visibility, description) VALUES ('public', 'public', 'open data');
+
+CREATE TABLE app_user (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  role TEXT NOT NULL CHECK (role IN ('guest', 'member', 'editor', 'admin')),
+  password_hash TEXT NOT NULL,           -- argon2id encoded string ($argon2id$v=19$...)
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+
+CREATE TABLE auth_token (
+  token_hash TEXT PRIMARY KEY,           -- SHA-256 hex of the token; the token itself is never stored
+  user_id INTEGER NOT NULL REFERENCES app_user(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('session', 'api')),
+  label TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  expires_at TEXT                        -- NULL: until revoked
+) WITHOUT ROWID;
+CREATE INDEX auth_token_user ON auth_token(user_id);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -249,6 +281,8 @@ const std::vector<Migration>& migrations() {
        kSchema1},
       {2, "substance redirects: ids of merged substances resolve to the substance they joined",
        kSchema2},
+      {3, "accounts and restricted data: dataset visibility, users with roles, hashed tokens",
+       kSchema3},
   };
   return kMigrations;
 }

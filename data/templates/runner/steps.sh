@@ -1,0 +1,6 @@
+#!/bin/sh
+# The commands of one attempt, in order; the first failure stops the rest.
+set -e
+{{#steps}}
+{{.}}
+{{/steps}}

@@ -1,0 +1,27 @@
+#pragma once
+/// DOS and band-structure plots as standalone SVG (axes, ticks, labels; no dependencies).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "calc/result.hpp"
+
+namespace pb::calc {
+
+/// A label on the k-path axis: the index of the k-point and its name ("G" is drawn as Γ).
+struct PathLabel {
+  std::size_t index = 0;
+  std::string label;
+};
+
+/// Total DOS against E - E_F (eV), one curve per spin channel (down drawn negative).
+std::string dos_svg(const Dos& dos, double fermi_ev, const std::string& title);
+
+/// Bands against the distance along the k-path, E - E_F (eV) from `emin` to `emax`.
+std::string bands_svg(const BandData& bands, double fermi_ev, const std::vector<PathLabel>& labels,
+                      const std::string& title, double emin = -12, double emax = 8);
+
+/// "Nice" tick positions covering [lo, hi] with about `target` ticks (1, 2, 5 x 10^n steps).
+std::vector<double> nice_ticks(double lo, double hi, int target = 6);
+
+}  // namespace pb::calc
