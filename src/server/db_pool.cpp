@@ -1,0 +1,123 @@
+#include "server/db_pool.hpp"
+
+#include <sqlite3.h>
+
+#include <set>
+#include <string>
+
+namespace pb::server {
+
+namespace {
+
+// A row is visible to guests when its dataset is declared public (schema 3). Rows of a dataset
+// that is not declared at all stay hidden.
+constexpr const char* kPublic =
+    "dataset IN (SELECT name FROM main.dataset WHERE visibility = 'public')";
+
+// Temporary views shadow the tables of the same name on a guest connection: SQLite resolves an
+// unqualified name in the temp schema first, so every query of pb_query, the repositories and the
+// OPTIMADE translation sees only public rows (counts included) without knowing about access
+// control. The views are simple selections, which SQLite flattens, so the tables' indexes apply.
+std::string guest_views(store::Connection& c) {
+  const std::string pub = kPublic;
+  std::set<std::string> tables;
+  auto st = c.prepare("SELECT name FROM main.sqlite_master WHERE type = 'table'");
+  while (st.step()) tables.insert(st.column_text(0));
+  std::string sql;
+  std::set<std::string> done;
+  auto view = [&](const std::string& name, const std::string& where) {
+    if (!tables.count(name) || !done.insert(name).second) return;
+    sql +=
+        "CREATE TEMP VIEW " + name + " AS SELECT * FROM main." + name + " WHERE " + where + ";\n";
+  };
+  // Tables that belong to a row of another table follow that row.
+  view("reference_author", "reference_id IN (SELECT id FROM main.reference WHERE " + pub + ")");
+  view("structure_element", "structure_id IN (SELECT id FROM main.structure WHERE " + pub + ")");
+  view("structure_sites", "structure_id IN (SELECT id FROM main.structure WHERE " + pub + ")");
+  view("phase_diagram_phase",
+       "diagram_id IN (SELECT id FROM main.phase_diagram WHERE " + pub + ")");
+  view("phase_diagram_boundary",
+       "diagram_id IN (SELECT id FROM main.phase_diagram WHERE " + pub + ")");
+  view("substance_member",
+       "substance_id IN (SELECT id FROM main.substance WHERE " + pub +
+           ") AND CASE entity_kind"
+           " WHEN 'structure' THEN entity_id IN (SELECT id FROM main.structure WHERE " +
+           pub + ") WHEN 'property' THEN entity_id IN (SELECT id FROM main.property WHERE " + pub +
+           ") ELSE entity_id IN (SELECT p.id FROM main.phase_diagram_phase p JOIN "
+           "main.phase_diagram d ON d.id = p.diagram_id WHERE d." +
+           pub + ") END");
+  view("substance_redirect", "target IN (SELECT id FROM main.substance WHERE " + pub + ")");
+  // Nothing of the editorial and account tables is a guest's business.
+  for (const char* t : {"audit_log", "app_user", "auth_token"}) view(t, "0");
+  // Every other table with a dataset column (the entry tables, and any added later) filters
+  // on its own column.
+  auto with_dataset = c.prepare(
+      "SELECT m.name FROM main.sqlite_master m, pragma_table_info(m.name) p"
+      " WHERE m.type = 'table' AND p.name = 'dataset' AND m.name != 'dataset'");
+  while (with_dataset.step()) view(with_dataset.column_text(0), pub);
+  return sql;
+}
+
+int progress(void* data) {
+  auto* db = static_cast<PooledDb*>(data);
+  return std::chrono::steady_clock::now() > db->deadline ? 1 : 0;
+}
+
+}  // namespace
+
+DbPool::DbPool(std::filesystem::path path) : path_(std::move(path)) {
+  auto db =
+      std::make_unique<PooledDb>(PooledDb{store::Database::open(path_, {.create = false}), {}, {}});
+  db->repos = store::make_repositories(db->db);
+  writer_ = std::move(db);
+}
+
+DbPool::~DbPool() = default;
+
+std::unique_ptr<PooledDb> DbPool::open(Access access) {
+  auto db =
+      std::make_unique<PooledDb>(PooledDb{store::Database::open(path_, {.create = false}), {}, {}});
+  store::Connection& c = db->db.connection();
+  if (access == Access::kGuest) c.exec(guest_views(c));
+  // Reads only: a bug in a GET handler cannot change the database.
+  c.exec("PRAGMA query_only = 1");
+  sqlite3_progress_handler(c.handle(), 1000, progress, db.get());
+  db->repos = store::make_repositories(db->db);
+  return db;
+}
+
+DbPool::Lease DbPool::read(Access access, std::chrono::steady_clock::time_point deadline) {
+  std::unique_ptr<PooledDb> db;
+  {
+    std::lock_guard lock(mutex_);
+    auto& idle = idle_[static_cast<int>(access)];
+    if (!idle.empty()) {
+      db = std::move(idle.back());
+      idle.pop_back();
+    }
+  }
+  if (!db) db = open(access);
+  db->deadline = deadline;
+  return Lease(*this, access, std::move(db));
+}
+
+void DbPool::give_back(Access access, std::unique_ptr<PooledDb> db) {
+  // A connection whose query was interrupted may hold half-stepped statements: close it.
+  if (std::chrono::steady_clock::now() > db->deadline) return;
+  db->deadline = std::chrono::steady_clock::time_point::max();
+  std::lock_guard lock(mutex_);
+  idle_[static_cast<int>(access)].push_back(std::move(db));
+}
+
+DbPool::Lease::~Lease() {
+  if (db_) pool_->give_back(access_, std::move(db_));
+}
+
+DbPool::Writer DbPool::write() { return {std::unique_lock(writer_mutex_), writer_.get()}; }
+
+bool is_timeout(const std::exception& e) {
+  const auto* s = dynamic_cast<const store::SqliteError*>(&e);
+  return s != nullptr && (s->code() & 0xFF) == SQLITE_INTERRUPT;
+}
+
+}  // namespace pb::server

@@ -1,0 +1,37 @@
+#pragma once
+/// `phasebook serve`: the HTTP service (OPTIMADE under /optimade, the native API under /api) over
+/// one database file. docs/api.md describes the endpoints.
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace pb::server {
+
+/// Settings of the service, each with its documented default.
+struct ServeOptions {
+  std::filesystem::path db;
+  std::string bind = "127.0.0.1";
+  int port = 8080;  ///< 0: any free port (the chosen one is announced)
+  /// Worker threads; 0 = 4 per core. cpp-httplib keeps a worker for each open keep-alive
+  /// connection, so the pool is larger than the core count to keep idle clients from starving
+  /// busy ones.
+  int threads = 0;
+  std::size_t max_body_bytes = 1 << 20;  ///< larger request bodies get 413
+  int request_time_limit_ms = 10000;     ///< database work per request; then 503
+  int read_timeout_s = 5;                ///< a client sending its request slower gets cut off
+  int keep_alive_timeout_s = 5;          ///< idle keep-alive connections are closed after this
+  std::size_t keep_alive_max_requests = 1000;
+  std::string access_log;     ///< file for the JSON access log; empty: stderr
+  int max_page_limit = 1000;  ///< OPTIMADE page_limit above this gets 403
+  int default_page_limit = 20;
+  bool test_endpoints = false;  ///< /api/_test/sleep, for the shutdown test
+  /// Called once the socket listens, with the URL ("http://127.0.0.1:8080").
+  std::function<void(const std::string&)> on_listening;
+};
+
+/// Serves until SIGTERM or SIGINT; requests in flight finish before it returns. Returns 0, or
+/// throws when the database cannot be opened or the address cannot be bound.
+int serve(const ServeOptions& options);
+
+}  // namespace pb::server
