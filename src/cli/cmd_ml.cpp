@@ -371,6 +371,10 @@ void add_predict(CLI::App& ml_cmd, std::function<int()>& run) {
   run = [a] {
     ml::SavedModel model = ml::load_model(a->model);
     ml::Table table = ml::read_table(a->data);
+    auto layout = model.featurizer.bind(table.header, table.base_dir, false);
+    for (const auto& c : layout.absent) {
+      fmt::print(stderr, "warning: no column '{}': treated as missing in every row\n", c);
+    }
     ml::Prediction p = ml::predict_table(model, table);
     std::ofstream file;
     if (!a->out.empty()) {
@@ -535,6 +539,10 @@ void add_screen(CLI::App& ml_cmd, std::function<int()>& run) {
     std::ofstream out(a->out);
     if (!out) throw InvalidArgument("cannot write " + a->out);
     ml::ScreenSummary s = ml::screen(refs, a->options, out);
+    for (const auto& c : s.absent) {
+      fmt::print(stderr, "warning: no column '{}': filled by the model's missing-value policy\n",
+                 c);
+    }
     fmt::print(
         "{} candidates x {} models: predicted in {:.2f} s ({:.0f} candidates/s), {} "
         "without a prediction\n",

@@ -203,8 +203,15 @@ Featurizer::Layout Featurizer::bind(const std::vector<std::string>& header,
   if (!columns_.formula_b.empty()) l.formula_b = column_of(header, columns_.formula_b, true);
   if (!columns_.group.empty()) l.group = column_of(header, columns_.group, true);
   if (!columns_.target.empty()) l.target = column_of(header, columns_.target, need_target);
-  for (const auto& c : columns_.numeric) l.numeric.push_back(column_of(header, c, true));
-  for (const auto& c : columns_.categorical) l.categorical.push_back(column_of(header, c, true));
+  // Training needs every condition column; when predicting, an absent one is missing in every
+  // row (the model's missing-value policy fills it) and is reported.
+  auto condition = [&](const std::string& c) {
+    int i = column_of(header, c, need_target);
+    if (i < 0) l.absent.push_back(c);
+    return i;
+  };
+  for (const auto& c : columns_.numeric) l.numeric.push_back(condition(c));
+  for (const auto& c : columns_.categorical) l.categorical.push_back(condition(c));
   auto bind_side = [&](const std::map<std::string, std::string>& in,
                        std::map<std::string, int>& out) {
     for (const auto& [key, value] : in)

@@ -73,13 +73,15 @@ class Featurizer {
   const std::vector<std::string>& names() const { return names_; }
   const std::vector<std::string>& groups() const { return groups_; }
 
-  /// Column positions of one CSV header; throws InvalidArgument naming a missing column.
+  /// Column positions of one CSV header; throws InvalidArgument naming a missing column
+  /// (condition columns may be absent when `need_target` is false).
   struct Layout {
     int formula = -1, formula_b = -1, group = -1, target = -1;
     std::vector<int> numeric, categorical;
     std::map<std::string, int> side_a, side_b;                 // -1 = constant
     std::vector<std::pair<std::string, int>> structure_parts;  // literal text or column
     std::string base_dir;
+    std::vector<std::string> absent;  ///< condition columns the header lacks (prediction only)
   };
   Layout bind(const std::vector<std::string>& header, const std::string& base_dir,
               bool need_target) const;

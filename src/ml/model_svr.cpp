@@ -1,7 +1,10 @@
 // Epsilon-SVR with an RBF kernel through libsvm (the reference implementation).
 #include <svm.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -71,18 +74,72 @@ class SvrRegressor final : public Regressor {
     }
   }
 
+  // svm_save_model prints support vectors with 8 significant digits, so a reloaded model would
+  // predict slightly differently; the model goes to a binary file instead: l, d, rho, then per
+  // support vector its coefficient and d dense values (little-endian doubles).
   void save(nlohmann::json& state, const std::filesystem::path& dir) const override {
-    state["svm_model"] = "svm.model";
-    if (svm_save_model((dir / "svm.model").string().c_str(), model_) != 0) {
-      throw std::runtime_error("cannot write " + (dir / "svm.model").string());
+    if (model_ == nullptr) throw InvalidArgument("model is not fitted");
+    state["svm_model"] = "svr.bin";
+    state["gamma"] = model_->param.gamma;
+    std::ofstream out(dir / "svr.bin", std::ios::binary);
+    auto put = [&](double v) { out.write(reinterpret_cast<const char*>(&v), sizeof v); };
+    std::size_t d = 0;
+    for (int i = 0; i < model_->l; ++i) {
+      for (const svm_node* n = model_->SV[i]; n->index != -1; ++n) {
+        d = std::max(d, static_cast<std::size_t>(n->index));
+      }
     }
+    put(model_->l);
+    put(static_cast<double>(d));
+    put(model_->rho[0]);
+    std::vector<double> dense(d);
+    for (int i = 0; i < model_->l; ++i) {
+      put(model_->sv_coef[0][i]);
+      std::fill(dense.begin(), dense.end(), 0.0);
+      for (const svm_node* n = model_->SV[i]; n->index != -1; ++n) dense[n->index - 1] = n->value;
+      for (double v : dense) put(v);
+    }
+    if (!out) throw std::runtime_error("cannot write " + (dir / "svr.bin").string());
   }
 
   void load(const nlohmann::json& state, const std::filesystem::path& dir) override {
     reset();
     std::string file = (dir / state.at("svm_model").get<std::string>()).string();
-    model_ = svm_load_model(file.c_str());
-    if (model_ == nullptr) throw std::runtime_error("cannot read the libsvm model " + file);
+    std::ifstream in(file, std::ios::binary);
+    auto get = [&] {
+      double v = 0;
+      in.read(reinterpret_cast<char*>(&v), sizeof v);
+      return v;
+    };
+    auto l = static_cast<int>(get());
+    auto d = static_cast<std::size_t>(get());
+    double rho = get();
+    if (!in || l < 0) throw std::runtime_error("cannot read " + file);
+    // Allocated with malloc, as svm_load_model does, so that svm_free_and_destroy_model (with
+    // free_sv = 1: one block of nodes) releases it.
+    auto* m = static_cast<svm_model*>(std::calloc(1, sizeof(svm_model)));
+    m->param.svm_type = EPSILON_SVR;
+    m->param.kernel_type = RBF;
+    m->param.gamma = state.at("gamma").get<double>();
+    m->nr_class = 2;
+    m->l = l;
+    m->free_sv = 1;
+    m->rho = static_cast<double*>(std::malloc(sizeof(double)));
+    m->rho[0] = rho;
+    m->sv_coef = static_cast<double**>(std::malloc(sizeof(double*)));
+    m->sv_coef[0] = static_cast<double*>(std::malloc(sizeof(double) * std::max(l, 1)));
+    m->SV = static_cast<svm_node**>(std::malloc(sizeof(svm_node*) * std::max(l, 1)));
+    auto* nodes = static_cast<svm_node*>(std::malloc(sizeof(svm_node) * (l * (d + 1) + 1)));
+    for (int i = 0; i < l; ++i) {
+      m->sv_coef[0][i] = get();
+      svm_node* row = nodes + static_cast<std::size_t>(i) * (d + 1);
+      for (std::size_t c = 0; c < d; ++c) row[c] = {static_cast<int>(c + 1), get()};
+      row[d] = {-1, 0.0};
+      m->SV[i] = row;
+    }
+    if (l == 0) std::free(nodes);
+    model_ = m;
+    if (!in) throw std::runtime_error("cannot read " + file + " (truncated)");
   }
 
   std::map<std::string, double> fitted() const override {

@@ -114,9 +114,12 @@ ScreenSummary screen(const std::vector<ScreenModel>& models, const ScreenOptions
   if (min_agree > static_cast<int>(m)) throw InvalidArgument("--min-agree exceeds the models");
   Source source(options, models[0].model->featurizer);
   source.open();
+  ScreenSummary summary;
   std::vector<Featurizer::Layout> layouts;
   for (const auto& sm : models) {
     layouts.push_back(sm.model->featurizer.bind(source.header(), source.base_dir(), false));
+    summary.absent.insert(summary.absent.end(), layouts.back().absent.begin(),
+                          layouts.back().absent.end());
     sm.model->pipeline.set_threads(1);  // parallel over chunks instead
   }
   unsigned workers = worker_count(options.threads);
@@ -127,7 +130,6 @@ ScreenSummary screen(const std::vector<ScreenModel>& models, const ScreenOptions
   // Pass 1: a float per candidate and model (NaN when a candidate cannot be described).
   std::vector<std::vector<float>> pred(m);
   std::vector<std::vector<std::string>> block;
-  ScreenSummary summary;
   auto t_predict = std::chrono::steady_clock::now();
   auto predict_block = [&](const std::vector<std::vector<std::string>>& rows, std::size_t offset,
                            std::vector<std::vector<float>>& dest,

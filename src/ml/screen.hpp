@@ -35,6 +35,7 @@ struct ScreenSummary {
   std::vector<double> cutoffs;            ///< per model, in the target's original scale
   std::vector<std::size_t> agree_counts;  ///< [k] = candidates kept by exactly k models
   double predict_seconds = 0, total_seconds = 0;
+  std::vector<std::string> absent;  ///< condition columns filled by the missing-value policy
 };
 
 /// Runs the screen and writes the CSV (input columns, one column per model, <name>_std for

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Phasebook's models against scikit-learn (and xgboost-python when installed) on the same
+descriptors and the same folds: the β-Ga2O3 interface conductances of ../shared/data/tbr.
+
+Usage: peer_ml.py PHASEBOOK [SHARED_DIR] [--models svr,xgb,gpr,linear] [--preset basic|magpie]
+                  [--check MARGIN]
+Phasebook writes the feature table (`ml descriptors`) and its out-of-fold predictions with the
+fold of every row (`ml cv --predictions`); scikit-learn fits the same features on the same folds
+with the same hyper-parameters. Prints R², fit seconds per fold and predict rows/s side by side
+with the ratio. With --check, exits 1 when an R² differs from scikit-learn's by more than MARGIN
+(twice that for boosted trees, a different tree algorithm), 77 when a peer is missing."""
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+ap = argparse.ArgumentParser()
+ap.add_argument("phasebook")
+ap.add_argument("shared", nargs="?", default=os.path.join(os.path.dirname(__file__), "../../shared"))
+ap.add_argument("--models", default="linear,svr,xgb,gpr")
+ap.add_argument("--preset", default="basic")
+ap.add_argument("--check", type=float, default=None)
+ap.add_argument("--folds", type=int, default=5)
+args = ap.parse_args()
+
+try:
+    import numpy as np
+    from sklearn.ensemble import GradientBoostingRegressor
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import RBF, ConstantKernel, WhiteKernel
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import Ridge
+    from sklearn.metrics import r2_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import SVR
+except ImportError as e:
+    print(f"skipped: scikit-learn is not installed ({e}); apt-get install python3-sklearn")
+    sys.exit(77)
+try:
+    import xgboost
+except ImportError:
+    xgboost = None
+
+data_dir = os.path.join(args.shared, "data/tbr/alfahdi_hu_ga2o3_itc")
+if not os.path.exists(os.path.join(data_dir, "props.csv")):
+    print(f"skipped: {data_dir} is absent")
+    sys.exit(77)
+
+DATA = ["--data", os.path.join(data_dir, "props.csv"), "--target", "prop",
+        "--structure", "substrate_poscars/{id}.POSCAR", "--formula-b-value", "Ga2O3",
+        "--side-b", "density=5.88", "--preset", args.preset]
+CV = ["--grouped", "--folds", str(args.folds), "--seed", "0"]
+# Our parameters, and the same ones for the peers (docs/ml.md).
+OURS = {"linear": [], "svr": [], "xgb": [], "gpr": ["-p", "ard=0"]}
+
+
+def peer(kind, d):
+    if kind == "linear":
+        return "Ridge", Ridge(alpha=1e-6)
+    if kind == "svr":
+        return "SVR", SVR(C=10, epsilon=0.05, gamma=1.0 / d, tol=1e-3)
+    if kind == "gpr":
+        k = ConstantKernel(1.0, (1e-6, 1e6)) * RBF(d ** 0.5, (1e-2, 1e4)) + WhiteKernel(0.01, (1e-10, 100))
+        return "GPR", GaussianProcessRegressor(k, normalize_y=True)
+    if xgboost is not None:
+        return "xgboost", xgboost.XGBRegressor(n_estimators=300, learning_rate=0.05, max_depth=6,
+                                               subsample=0.8, colsample_bytree=0.8, n_jobs=1,
+                                               tree_method="hist")
+    return "GBR", GradientBoostingRegressor(n_estimators=300, learning_rate=0.05, max_depth=6,
+                                            subsample=0.8, max_features=0.8, random_state=0)
+
+
+failures = []
+with tempfile.TemporaryDirectory() as tmp:
+    feats = os.path.join(tmp, "features.csv")
+    subprocess.run([args.phasebook, "ml", "descriptors", *DATA, "-o", feats], check=True)
+    rows = list(csv.reader(open(feats)))
+    header, rows = rows[0], rows[1:]
+    X = np.array([[float(v) if v else np.nan for v in r[3:]] for r in rows])
+    y = np.array([float(r[2]) for r in rows])
+    print(f"tbr: {X.shape[0]} rows x {X.shape[1]} features ({args.preset}), grouped "
+          f"{args.folds}-fold CV, same folds for both")
+    print(f"{'model':8} {'phasebook R2':>13} {'peer':>8} {'peer R2':>8} {'dR2':>7} "
+          f"{'fit s/fold':>11} {'peer':>7} {'ratio':>6} {'pred rows/s':>12} {'peer':>10} {'ratio':>6}")
+    for kind in args.models.split(","):
+        pred = os.path.join(tmp, kind + ".csv")
+        out = subprocess.run([args.phasebook, "ml", "cv", *DATA, *CV, "--model", kind, *OURS[kind],
+                              "--predictions", pred, "--json"], check=True, capture_output=True,
+                             text=True).stdout
+        ours = json.loads(out)["cv"]
+        fold = np.array([int(r["fold"]) for r in csv.DictReader(open(pred))])
+        name, _ = peer(kind, X.shape[1])
+        r2s, fits, rates = [], [], []
+        for f in range(args.folds):
+            tr, te = fold != f, fold == f
+            _, model = peer(kind, X.shape[1])
+            p = make_pipeline(SimpleImputer(strategy="median", keep_empty_features=True),
+                              StandardScaler(), model) if "keep_empty_features" in \
+                SimpleImputer().get_params() else make_pipeline(SimpleImputer(strategy="median"),
+                                                                StandardScaler(), model)
+            t0 = time.perf_counter()
+            p.fit(X[tr], y[tr])
+            fits.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            yp = p.predict(X[te])
+            rates.append(te.sum() / (time.perf_counter() - t0))
+            r2s.append(r2_score(y[te], yp))
+        peer_r2, peer_fit, peer_rate = np.mean(r2s), np.mean(fits), np.mean(rates)
+        our_fit = ours["fit_seconds"]["mean"]
+        our_rate = sum(f["n_test"] for f in ours["folds"]) / max(
+            sum(f["predict_seconds"] for f in ours["folds"]), 1e-12)
+        d = ours["r2"]["mean"] - peer_r2
+        print(f"{kind:8} {ours['r2']['mean']:13.4f} {name:>8} {peer_r2:8.4f} {d:+7.4f} "
+              f"{our_fit:11.3f} {peer_fit:7.3f} {peer_fit / our_fit:6.2f} {our_rate:12.0f} "
+              f"{peer_rate:10.0f} {our_rate / peer_rate:6.2f}")
+        margin = None if args.check is None else args.check * (2 if kind == "xgb" else 1)
+        if margin is not None and abs(d) > margin:
+            failures.append(f"{kind}: R2 {ours['r2']['mean']:.4f} vs {name} {peer_r2:.4f} "
+                            f"differs by more than {margin}")
+    print("ratio: peer time / phasebook time for fit, phasebook rate / peer rate for predict "
+          "(> 1: phasebook faster)")
+if failures:
+    print("\n".join(failures))
+    sys.exit(1)
