@@ -121,8 +121,15 @@ CalcResult parse_job_directory(std::string_view code, const fs::path& dir) {
     }
   } else if (code == "abinit") {
     if (auto t = slurp(dir / "run.abo")) {
-      CalcResult a = parse_abinit_output(*t, (dir / "run.abo").string());
-      r = a;
+      // The main output lists one k-point's eigenvalues (prtvol 0); the _EIG file of the last
+      // dataset has them all, and the parser keeps the last table it reads.
+      for (const char* eig : {"runo_DS2_EIG", "runo_EIG"}) {
+        if (auto e = slurp(dir / eig)) {
+          *t += "\n" + *e;
+          break;
+        }
+      }
+      r = parse_abinit_output(*t, (dir / "run.abo").string());
     }
   } else {
     throw InvalidArgument(fmt::format("unknown code '{}'", code));

@@ -140,6 +140,11 @@ int Workflow::enqueue(const std::vector<std::int64_t>& structure_ids, const std:
   return added;
 }
 
+std::string Workflow::token(const JobRow& j) const {
+  // Unique across databases sharing one Slurm: job ids restart at 1 in every database.
+  return fmt::format("pb{}-{}-a{}", sha256_hex(workroot_.string()).substr(0, 8), j.id, j.attempts);
+}
+
 void Workflow::update(const JobRow& j) {
   auto st = db_.connection().prepare(
       "UPDATE calc_job SET parameters = :p, state = :state, attempts = :attempts, "
@@ -156,7 +161,7 @@ void Workflow::update(const JobRow& j) {
 void Workflow::recover() {
   for (JobRow& j : list_jobs(db_, {{}, {}, {"submitting"}})) {
     if (j.runner != runner_.name()) continue;
-    RunnerJob rj{fmt::format("pb-{}-a{}", j.id, j.attempts), j.workdir};
+    RunnerJob rj{token(j), j.workdir};
     if (auto id = runner_.find(rj)) {
       j.state = "submitted";
       j.runner_job_id = *id;
@@ -294,8 +299,7 @@ void Workflow::prepare_attempt(JobRow& j) {
       fs::exists(previous / "out")) {
     fs::copy(previous / "out", dir / "out", fs::copy_options::recursive);
   }
-  write_job_scripts(dir, fmt::format("pb-{}-a{}", j.id, j.attempts), in.steps,
-                    param_int(j.parameters, "walltime_s"));
+  write_job_scripts(dir, token(j), in.steps, param_int(j.parameters, "walltime_s"));
   j.workdir = dir.string();
 }
 
@@ -324,7 +328,7 @@ void Workflow::submit() {
     j.state = "submitting";
     j.runner_job_id.clear();
     update(j);
-    submit.push_back({fmt::format("pb-{}-a{}", j.id, j.attempts), j.workdir});
+    submit.push_back({token(j), j.workdir});
     batch.push_back(j);
   }
   if (batch.empty()) return;

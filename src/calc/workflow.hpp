@@ -94,6 +94,7 @@ class Workflow {
   void finish(JobRow& job, const JobStatus& status);
   void prepare_attempt(JobRow& job);
   void update(const JobRow& job);
+  std::string token(const JobRow& job) const;
   void store_result(const JobRow& job, const CalcResult& r);
 
   store::Database& db_;

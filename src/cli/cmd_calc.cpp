@@ -110,7 +110,7 @@ class ControllerLock {
  public:
   explicit ControllerLock(const fs::path& dir) {
     fs::create_directories(dir);
-    fd_ = ::open((dir / "controller.lock").c_str(), O_RDWR | O_CREAT, 0644);
+    fd_ = ::open((dir / "controller.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0 || ::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       throw std::runtime_error(
           fmt::format("another controller is running on {} (lock {}/controller.lock)", dir.string(),

@@ -1,0 +1,115 @@
+#!/usr/bin/python3
+"""VASP and ABINIT inputs: VASP files checked by hand-verified content (with a synthetic
+POTCAR directory, and without one), ABINIT run for real on silicon (scf and bands) and its
+output parsed."""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+from calc_common import DATA, HA_EV, need, read, run
+
+BIN = sys.argv.pop(1) if len(sys.argv) > 1 else "build/dev/bin/phasebook"
+SI = os.path.join(DATA, "Si.cif")
+# Not a VASP file: a header with the fields our reader takes (TITEL, ZVAL, ENMAX), made up here.
+SYNTHETIC_POTCAR = """  synthetic Si header for Phasebook tests (not a VASP POTCAR)
+ 4.00000000000000000
+ parameters from PSCTR are:
+   TITEL  = SYNTHETIC Si test
+   ZVAL   =    4.000    mass and valenz
+   ENMAX  =  250.000; ENMIN  =  187.500 eV
+ End of Dataset
+"""
+
+
+class Vasp(unittest.TestCase):
+    def test_inputs_with_potcar_directory(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "potcars", "Si"))
+            with open(os.path.join(d, "potcars", "Si", "POTCAR"), "w") as f:
+                f.write(SYNTHETIC_POTCAR)
+            out = os.path.join(d, "run")
+            run(BIN, "calc", "prepare", "--code", "vasp", "--task", "dos", SI, "-o", out,
+                "--set", f"pseudo_dir={d}/potcars", "--set", "kmesh=6x6x6")
+            incar = read(os.path.join(out, "INCAR"))
+            self.assertIn("ENCUT = 325\n", incar)  # 1.3 x ENMAX
+            self.assertIn("ISMEAR = 0\n", incar)   # silicon: no smearing
+            self.assertNotIn("ISPIN", incar)
+            poscar = read(os.path.join(out, "POSCAR")).splitlines()
+            self.assertEqual(poscar[5].split(), ["Si"])
+            self.assertEqual(poscar[6].split(), ["2"])
+            self.assertEqual(poscar[7], "Direct")
+            kpoints = read(os.path.join(out, "KPOINTS")).splitlines()
+            self.assertEqual(kpoints[2], "Gamma")
+            self.assertEqual(kpoints[3].split(), ["6", "6", "6"])
+            self.assertEqual(read(os.path.join(out, "POTCAR")), SYNTHETIC_POTCAR)
+            dos = read(os.path.join(out, "INCAR.dos"))
+            self.assertIn("ICHARG = 11", dos)
+            self.assertIn("NBANDS = 12", dos)  # max(1.2 x 4, 4 + 8)
+
+    def test_inputs_without_potcars_and_magnetic_metal(self):
+        with tempfile.TemporaryDirectory() as d:
+            cif = os.path.join(d, "Fe.cif")
+            with open(cif, "w") as f:
+                f.write("data_Fe\n_cell_length_a 2.87\n_cell_length_b 2.87\n_cell_length_c 2.87\n"
+                        "_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n"
+                        "_symmetry_space_group_name_H-M 'I m -3 m'\nloop_\n_atom_site_label\n"
+                        "_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nFe1 0 0 0\n")
+            env = {k: v for k, v in os.environ.items() if k != "PB_VASP_POTCAR_DIR"}
+            out = os.path.join(d, "run")
+            subprocess.run([BIN, "calc", "prepare", "--code", "vasp", cif, "-o", out], check=True,
+                           env=env, capture_output=True)
+            incar = read(os.path.join(out, "INCAR"))
+            self.assertIn("ENCUT = 520\n", incar)
+            self.assertIn("ISPIN = 2\n", incar)
+            self.assertIn("MAGMOM = 3 \n", incar)
+            self.assertIn("ISMEAR = 1\n", incar)
+            self.assertEqual(read(os.path.join(out, "POTCAR.spec")), "Fe ?\n")
+
+    def test_bands_path_for_fcc(self):
+        with tempfile.TemporaryDirectory() as d:
+            run(BIN, "calc", "prepare", "--code", "vasp", "--task", "bands", SI, "-o", d,
+                "--set", "kpath_density=5")
+            k = read(os.path.join(d, "KPOINTS.bands")).splitlines()
+            self.assertEqual(k[0], "Explicit k-path (cF)")
+            labels = [l.split()[-1] for l in k[3:] if len(l.split()) == 5]
+            self.assertEqual(labels[:5], ["G", "X", "W", "K", "G"])
+
+
+class Abinit(unittest.TestCase):
+    def setUp(self):
+        need("abinit")
+        if not os.path.exists("/usr/share/abinit/psp/Pseudodojo_nc_sr_04_pw_standard_psp8/Si.psp8"):
+            self.skipTest("abinit-data is not installed")
+
+    def run_abinit(self, task, *extra):
+        d = tempfile.mkdtemp(prefix="pbabinit.", dir="/tmp")
+        self.addCleanup(shutil.rmtree, d, True)
+        run(BIN, "calc", "prepare", "--code", "abinit", "--task", task, SI, "-o", d,
+            "--set", "ecut=8", "--set", "kmesh=2x2x2", *extra)
+        subprocess.run("abinit run.abi > run.log 2>&1", shell=True, cwd=d, check=True,
+                       env={**os.environ, "OMP_NUM_THREADS": "1"})
+        return d, json.loads(run(BIN, "calc", "parse", "--code", "abinit", d).stdout)
+
+    def test_scf_energy_is_what_abinit_printed(self):
+        d, r = self.run_abinit("scf")
+        printed = float(re.search(r"^\s+etotal\s+(\S+)", read(os.path.join(d, "run.abo")), re.M).group(1))
+        self.assertAlmostEqual(r["energy_ev"], printed * HA_EV, delta=1e-6)
+        self.assertTrue(r["completed"])
+        self.assertTrue(r["converged"])
+        self.assertEqual(len(r["forces_ev_a"]), 2)
+        self.assertIsNotNone(r["stress_gpa"])
+
+    def test_bands_give_an_indirect_gap(self):
+        _, r = self.run_abinit("bands", "--set", "kpath_density=2")
+        self.assertFalse(r["gap"]["metal"])
+        self.assertFalse(r["gap"]["direct"])
+        self.assertGreater(r["gap"]["gap_ev"], 0.2)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
