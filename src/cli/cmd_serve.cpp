@@ -21,7 +21,7 @@ Runner add_serve_command(CLI::App& app) {
   cmd->add_option("--port", o->port, "TCP port; 0 picks a free one (default 8080)")
       ->check(CLI::Range(0, 65535));
   cmd->add_option("--bind", o->bind, "Address to listen on (default 127.0.0.1)");
-  cmd->add_option("--threads", o->threads, "Worker threads (default 4 per core)")
+  cmd->add_option("--threads", o->threads, "Worker threads (default 16 per core)")
       ->check(CLI::Range(0, 1024));
   cmd->add_option("--access-log", o->access_log,
                   "Append the access log (one JSON object per request) here instead of stderr");

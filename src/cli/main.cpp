@@ -28,6 +28,7 @@ const std::pair<const char*, pb::cli::Runner (*)(CLI::App&)> kCommands[] = {
     {"backup", pb::cli::add_backup_command},
     {"db", pb::cli::add_db_command},
     {"search", pb::cli::add_search_command},
+    {"mine", pb::cli::add_mine_command},
     {"ml", pb::cli::add_ml_command},
     {"serve", pb::cli::add_serve_command},
     {"user", pb::cli::add_user_command},

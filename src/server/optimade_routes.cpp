@@ -254,19 +254,39 @@ Listing read_listing(Context& ctx, EntryType type, bool single) {
   return l;
 }
 
+// nlohmann::json -> ordered_json without going through text.
+ordered_json ordered(const nlohmann::json& v) {
+  if (v.is_object()) {
+    ordered_json out = ordered_json::object();
+    for (auto it = v.begin(); it != v.end(); ++it) out[it.key()] = ordered(it.value());
+    return out;
+  }
+  if (v.is_array()) {
+    ordered_json out = ordered_json::array();
+    for (const auto& x : v) out.push_back(ordered(x));
+    return out;
+  }
+  if (v.is_number_float()) return v.get<double>();
+  if (v.is_number_unsigned()) return v.get<std::uint64_t>();
+  if (v.is_number_integer()) return v.get<std::int64_t>();
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>();
+  return nullptr;
+}
+
 // Structures need the crystal code for fields the SQL does not hold (positions, species...).
-ordered_json derived_attributes(DbPool::Lease& db, const std::string& id) {
+nlohmann::json derived_attributes(DbPool::Lease& db, const std::string& id) {
   std::int64_t n = 0;
   std::from_chars(id.data(), id.data() + id.size(), n);
   auto record = db.repos().structures->get(n);
-  if (!record) return ordered_json::object();
-  nlohmann::json a = crystal::optimade_attributes(store::to_structure(*record));
-  return ordered_json::parse(a.dump());
+  if (!record) return nlohmann::json::object();
+  return crystal::optimade_attributes(store::to_structure(*record));
 }
 
-// One page of entries (or the one entry `single_id`), with relationships and included refs.
+// One page of entries (or the entries named by `ids`), with relationships and included refs.
 ordered_json entries(Context& ctx, DbPool::Lease& db, EntryType type, const Listing& l,
-                     const std::string* single_id, std::int64_t& returned, ordered_json& included) {
+                     const std::vector<std::string>* ids, std::int64_t& returned,
+                     ordered_json& included) {
   const std::string alias = table_alias(type);
   optimade::SqlWhere where;
   if (l.filter) {
@@ -278,9 +298,13 @@ ordered_json entries(Context& ctx, DbPool::Lease& db, EntryType type, const List
       throw HttpError(400, std::string("filter: ") + e.what());
     }
   }
-  if (single_id) {
-    where.sql = std::string(optimade::id_sql(type)) + " = ?";
-    where.params = {*single_id};
+  if (ids) {
+    where.sql = std::string(optimade::id_sql(type)) + " IN (";
+    for (std::size_t i = 0; i < ids->size(); ++i) {
+      where.sql += i ? ", ?" : "?";
+      where.params.emplace_back((*ids)[i]);
+    }
+    where.sql += ")";
   }
   const std::string from = " FROM " + std::string(optimade::from_clause(type));
   const std::string cond = where.sql.empty() ? "" : " WHERE (" + where.sql + ")";
@@ -322,9 +346,11 @@ ordered_json entries(Context& ctx, DbPool::Lease& db, EntryType type, const List
     int col = structures ? 2 : 1;
     for (const auto* f : from_sql) attributes[f->name] = column_value(st, col++, f->type);
     if (need_derived) {
-      ordered_json derived = derived_attributes(db, st.column_text(0));
+      nlohmann::json derived = derived_attributes(db, st.column_text(0));
       for (const auto* f : l.fields) {
-        if (f->sql.empty()) attributes[f->name] = derived.value(f->name, ordered_json(nullptr));
+        if (!f->sql.empty()) continue;
+        auto it = derived.find(f->name);
+        attributes[f->name] = it == derived.end() ? ordered_json(nullptr) : ordered(*it);
       }
     }
     for (const auto& name : l.unknown_fields) attributes[name] = nullptr;
@@ -346,14 +372,12 @@ ordered_json entries(Context& ctx, DbPool::Lease& db, EntryType type, const List
     for (const auto& f : optimade::fields(EntryType::references)) {
       if (f.name != "id" && f.name != "type" && f.sql != "NULL") refs.fields.push_back(&f);
     }
-    refs.limit = 1;
-    for (std::int64_t ref : reference_ids) {
-      std::string id = std::to_string(ref);
-      std::int64_t n = 0;
-      ordered_json unused;
-      ordered_json one = entries(ctx, db, EntryType::references, refs, &id, n, unused);
-      for (auto& r : one) included.push_back(std::move(r));
-    }
+    std::vector<std::string> ref_ids;
+    for (std::int64_t ref : reference_ids) ref_ids.push_back(std::to_string(ref));
+    refs.limit = static_cast<long long>(ref_ids.size());
+    std::int64_t n = 0;
+    ordered_json unused;
+    included = entries(ctx, db, EntryType::references, refs, &ref_ids, n, unused);
   }
   return data;
 }
@@ -398,7 +422,8 @@ void single_entry(Context& ctx, EntryType type, const std::string& id) {
   auto db = ctx.read();
   std::int64_t returned = 0;
   ordered_json included = ordered_json::array();
-  ordered_json data = entries(ctx, db, type, l, &id, returned, included);
+  const std::vector<std::string> ids = {id};
+  ordered_json data = entries(ctx, db, type, l, &ids, returned, included);
   if (data.empty()) {
     throw HttpError(404,
                     "no " + std::string(optimade::entry_type_name(type)) + " entry '" + id + "'");

@@ -278,7 +278,7 @@ int serve(const ServeOptions& options) {
   httplib::Server http;
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   const std::size_t threads =
-      options.threads > 0 ? static_cast<std::size_t>(options.threads) : 4 * cores;
+      options.threads > 0 ? static_cast<std::size_t>(options.threads) : 16 * cores;
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http.set_keep_alive_max_count(options.keep_alive_max_requests);
   http.set_keep_alive_timeout(options.keep_alive_timeout_s);

@@ -13,9 +13,9 @@ struct ServeOptions {
   std::filesystem::path db;
   std::string bind = "127.0.0.1";
   int port = 8080;  ///< 0: any free port (the chosen one is announced)
-  /// Worker threads; 0 = 4 per core. cpp-httplib keeps a worker for each open keep-alive
-  /// connection, so the pool is larger than the core count to keep idle clients from starving
-  /// busy ones.
+  /// Worker threads; 0 = 16 per core. cpp-httplib keeps a worker for each open keep-alive
+  /// connection, so the pool bounds the number of clients served at once: with one worker per
+  /// core, a few idle keep-alive clients would starve the busy ones. Idle workers cost a stack.
   int threads = 0;
   std::size_t max_body_bytes = 1 << 20;  ///< larger request bodies get 413
   int request_time_limit_ms = 10000;     ///< database work per request; then 503

@@ -271,6 +271,105 @@ CREATE TABLE auth_token (
 CREATE INDEX auth_token_user ON auth_token(user_id);
 )sql";
 
+// Literature mining (issue 8, docs/mining.md): documents split into blocks, material mentions,
+// mined property records with their span, extractor version, confidence and curation state,
+// and the audit of every editorial change to a record.
+constexpr const char* kSchema4 = R"sql(
+CREATE TABLE mining_document (
+  id INTEGER PRIMARY KEY,
+  content_hash TEXT NOT NULL UNIQUE,     -- SHA-256 of the file bytes
+  source TEXT NOT NULL,
+  format TEXT NOT NULL CHECK (format IN ('text', 'html', 'jats', 'elsevier', 'pdf')),
+  title TEXT,
+  authors TEXT NOT NULL DEFAULT '[]',    -- JSON array
+  journal TEXT,
+  year INTEGER,
+  doi TEXT,
+  warnings TEXT NOT NULL DEFAULT '[]',   -- JSON array
+  class_label TEXT,                      -- solid_electrolyte | cathode | anode | other
+  class_score REAL,
+  class_source TEXT,                     -- model | weak
+  extractor_version TEXT,                -- of the last extraction run
+  dataset TEXT NOT NULL DEFAULT 'public',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE INDEX mining_document_doi ON mining_document(doi);
+CREATE TABLE mining_block (
+  id INTEGER PRIMARY KEY,
+  document_id INTEGER NOT NULL REFERENCES mining_document(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('title', 'abstract', 'heading', 'paragraph', 'caption',
+                                     'table')),
+  section TEXT NOT NULL DEFAULT '',
+  text TEXT NOT NULL,
+  UNIQUE (document_id, position)
+);
+CREATE TABLE mining_mention (
+  id INTEGER PRIMARY KEY,
+  block_id INTEGER NOT NULL REFERENCES mining_block(id) ON DELETE CASCADE,
+  begin INTEGER NOT NULL,                -- byte offsets into the block text
+  end INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  formula TEXT NOT NULL,
+  reduced TEXT NOT NULL,
+  kind TEXT NOT NULL,                    -- formula | alias | abbreviation | name
+  elements INTEGER NOT NULL,
+  extractor_version TEXT NOT NULL,
+  UNIQUE (block_id, begin, end, extractor_version)
+);
+CREATE INDEX mining_mention_reduced ON mining_mention(reduced);
+CREATE TABLE mining_record (
+  id INTEGER PRIMARY KEY,
+  document_id INTEGER NOT NULL REFERENCES mining_document(id) ON DELETE CASCADE,
+  block_id INTEGER NOT NULL REFERENCES mining_block(id) ON DELETE CASCADE,
+  sentence_begin INTEGER NOT NULL,       -- byte offsets into the block text
+  sentence_end INTEGER NOT NULL,
+  span_begin INTEGER NOT NULL,
+  span_end INTEGER NOT NULL,
+  material_begin INTEGER,
+  material_end INTEGER,
+  property TEXT NOT NULL,
+  material TEXT NOT NULL DEFAULT '',
+  material_formula TEXT NOT NULL DEFAULT '',
+  material_reduced TEXT NOT NULL DEFAULT '',
+  material_source TEXT NOT NULL DEFAULT '', -- sentence | previous_sentence | document
+  value_as_given TEXT NOT NULL,
+  unit_as_given TEXT NOT NULL,
+  unit_si TEXT NOT NULL,
+  value_si REAL,
+  uncertainty_si REAL,
+  min_si REAL,
+  max_si REAL,
+  qualifier TEXT NOT NULL DEFAULT '',
+  temperature_K REAL,
+  conditions TEXT NOT NULL DEFAULT '{}', -- JSON object
+  extractor_version TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'accepted', 'rejected',
+                                                         'edited')),
+  restricted INTEGER NOT NULL DEFAULT 0, -- published to a members-only dataset
+  substance_id TEXT,
+  property_id INTEGER REFERENCES property(id) ON DELETE SET NULL,
+  content_hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  updated_at TEXT
+);
+CREATE INDEX mining_record_document ON mining_record(document_id);
+CREATE INDEX mining_record_state ON mining_record(state, property);
+CREATE INDEX mining_record_material ON mining_record(material_reduced);
+CREATE TABLE mining_record_audit (
+  id INTEGER PRIMARY KEY,
+  record_id INTEGER NOT NULL REFERENCES mining_record(id) ON DELETE CASCADE,
+  time TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  user TEXT NOT NULL,
+  action TEXT NOT NULL,
+  before TEXT,                           -- JSON of the record before the change
+  after TEXT,
+  note TEXT
+);
+CREATE INDEX mining_record_audit_record ON mining_record_audit(record_id);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -283,6 +382,8 @@ const std::vector<Migration>& migrations() {
        kSchema2},
       {3, "accounts and restricted data: dataset visibility, users with roles, hashed tokens",
        kSchema3},
+      {4, "literature mining: documents, blocks, mentions, mined records, curation audit",
+       kSchema4},
   };
   return kMigrations;
 }
