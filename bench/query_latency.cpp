@@ -55,8 +55,9 @@ int main(int argc, char** argv) try {
                                "SELECT substance_id FROM substance_member GROUP BY substance_id "
                                "ORDER BY count(*) DESC LIMIT 1");
   std::string type =
-      first_text(db, "SELECT structure_type FROM substance WHERE structure_type IS NOT NULL "
-                     "ORDER BY id LIMIT 1");
+      first_text(db,
+                 "SELECT structure_type FROM substance WHERE structure_type IS NOT NULL "
+                 "ORDER BY id LIMIT 1");
   std::string some = first_text(db, "SELECT id FROM substance ORDER BY id LIMIT 1 OFFSET 1000");
 
   auto page = [](StructureQuery q) {
@@ -140,8 +141,8 @@ int main(int argc, char** argv) try {
   {
     StructureQuery q;
     q.elements_all = {"Li"};
-    q.property = PropertyCondition{"ionic_conductivity", range(1e-2, std::nullopt),
-                                   range(290.0, 310.0)};
+    q.property =
+        PropertyCondition{"ionic_conductivity", range(1e-2, std::nullopt), range(290.0, 310.0)};
     add("Li, sigma > 1e-4 S/cm at 290-310 K", structures(page(q)));
   }
   {
@@ -175,7 +176,7 @@ int main(int argc, char** argv) try {
     PropertyQuery q;
     q.kind = "band_gap";
     q.value_si = range(1.0, 3.0);
-    q.sort = {"value_si", false};
+    q.sort = {"value", false};
     add("band gap 1-3 eV sorted", properties(q));
   }
   add("substance page (show)", [&db, big]() {

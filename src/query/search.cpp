@@ -81,14 +81,10 @@ std::vector<std::string> element_set(const std::vector<std::string>& raw) {
   return {unique.begin(), unique.end()};
 }
 
-// "?, ?, ?" with the values appended to `values`.
-std::string placeholders(const std::vector<std::string>& items, std::vector<Value>& values) {
-  std::string out;
-  for (const auto& item : items) {
-    out += out.empty() ? "?" : ", ?";
-    values.emplace_back(item);
-  }
-  return out;
+// Every element of the mask is present.
+void add_mask_all(Where& w, const store::ElementMask& m) {
+  w.add("(s.elements_mask_low & ?) = ? AND (s.elements_mask_high & ?) = ?",
+        {m.low, m.low, m.high, m.high});
 }
 
 chem::ParsedFormula parse_condition_formula(std::string_view what, const std::string& text) {
@@ -119,15 +115,21 @@ std::string kind_name(std::string_view kind) {
   return k->name;
 }
 
-void add_reference(Where& w, const ReferenceCondition& c) {
-  if (!c.author.empty()) w.add("r.authors LIKE ? ESCAPE '\\'", {like_substring(trim(c.author))});
-  if (!c.journal.empty()) w.add("r.journal LIKE ? ESCAPE '\\'", {like_substring(trim(c.journal))});
+// The entry's reference meets every condition: one subquery over the reference table, so the
+// search probes references once instead of joining every entry to its reference.
+void add_reference(Where& w, std::string_view reference_column, const ReferenceCondition& c) {
+  if (c.empty()) return;
+  Where r;
+  if (!c.author.empty()) r.add("r.authors LIKE ? ESCAPE '\\'", {like_substring(trim(c.author))});
+  if (!c.journal.empty()) r.add("r.journal LIKE ? ESCAPE '\\'", {like_substring(trim(c.journal))});
   if (!c.doi.empty()) {
     std::string doi = store::normalise_doi(c.doi);
     if (doi.empty()) throw InvalidArgument("'" + c.doi + "' is not a DOI");
-    w.add("r.doi = ?", {doi});
+    r.add("r.doi = ?", {doi});
   }
-  w.add_range("r.year", c.year);
+  r.add_range("r.year", c.year);
+  w.add(std::string(reference_column) + " IN (SELECT r.id FROM reference r" + r.sql() + ")",
+        r.values());
 }
 
 // A sort field name and the fixed SQL expression it stands for.
@@ -379,26 +381,19 @@ std::string fts_literal_query(std::string_view text) {
 Results<StructureRow> search_structures(store::Database& db, const StructureQuery& q) {
   check_paging(q.paging);
   Where w;
-  for (const auto& e : element_set(q.elements_all))
-    w.add("s.id IN (SELECT structure_id FROM structure_element WHERE element = ?)", {e});
+  // Element sets are bit masks on the structure (store::element_mask), tested in one index.
+  if (!q.elements_all.empty()) add_mask_all(w, store::element_mask(element_set(q.elements_all)));
   if (!q.elements_any.empty()) {
-    std::vector<Value> v;
-    std::string in = placeholders(element_set(q.elements_any), v);
-    w.add("s.id IN (SELECT structure_id FROM structure_element WHERE element IN (" + in + "))",
-          std::move(v));
+    store::ElementMask m = store::element_mask(element_set(q.elements_any));
+    w.add("((s.elements_mask_low & ?) != 0 OR (s.elements_mask_high & ?) != 0)", {m.low, m.high});
   }
   if (!q.elements_only.empty()) {
-    // Exactly this set: every one of them, and no more elements than that.
-    auto only = element_set(q.elements_only);
-    for (const auto& e : only)
-      w.add("s.id IN (SELECT structure_id FROM structure_element WHERE element = ?)", {e});
-    w.add("s.nelements = ?", {static_cast<std::int64_t>(only.size())});
+    store::ElementMask m = store::element_mask(element_set(q.elements_only));
+    w.add("s.elements_mask_low = ? AND s.elements_mask_high = ?", {m.low, m.high});
   }
   if (!q.elements_none.empty()) {
-    std::vector<Value> v;
-    std::string in = placeholders(element_set(q.elements_none), v);
-    w.add("s.id NOT IN (SELECT structure_id FROM structure_element WHERE element IN (" + in + "))",
-          std::move(v));
+    store::ElementMask m = store::element_mask(element_set(q.elements_none));
+    w.add("(s.elements_mask_low & ?) = 0 AND (s.elements_mask_high & ?) = 0", {m.low, m.high});
   }
   w.add_range("s.nelements", q.nelements);
   if (!q.formula.empty()) w.add("s.chemical_formula_reduced = ?", {reduced_formula(q.formula)});
@@ -409,8 +404,7 @@ Results<StructureRow> search_structures(store::Database& db, const StructureQuer
     std::set<std::string> symbols;
     for (const auto& entry : parsed.composition.entries())
       symbols.emplace(chem::find_element(entry.species.z)->symbol);
-    for (const auto& e : symbols)
-      w.add("s.id IN (SELECT structure_id FROM structure_element WHERE element = ?)", {e});
+    add_mask_all(w, store::element_mask({symbols.begin(), symbols.end()}));
   }
   if (q.space_group_number) {
     if (*q.space_group_number < 1 || *q.space_group_number > 230)
@@ -428,7 +422,8 @@ Results<StructureRow> search_structures(store::Database& db, const StructureQuer
   if (!q.pearson_symbol.empty())
     w.add("s.pearson_symbol = ?", {std::string(trim(q.pearson_symbol))});
   if (!q.structure_type.empty())
-    w.add("sub.structure_type = ? COLLATE NOCASE", {std::string(trim(q.structure_type))});
+    w.add("s.substance_id IN (SELECT id FROM substance WHERE structure_type = ? COLLATE NOCASE)",
+          {std::string(trim(q.structure_type))});
   w.add_range("s.a", q.a);
   w.add_range("s.b", q.b);
   w.add_range("s.c", q.c);
@@ -444,7 +439,7 @@ Results<StructureRow> search_structures(store::Database& db, const StructureQuer
     std::string sub = "s.substance_id IN (SELECT p.substance_id FROM property p" + p.sql() + ")";
     w.add(std::move(sub), p.values());
   }
-  add_reference(w, q.reference);
+  add_reference(w, "s.reference_id", q.reference);
   if (std::string match = fts_literal_query(q.text); !match.empty())
     w.add(
         "(s.id IN (SELECT rowid FROM structure_fts WHERE structure_fts MATCH ?) OR "
@@ -460,10 +455,11 @@ Results<StructureRow> search_structures(store::Database& db, const StructureQuer
       "s.elements, s.nelements, s.space_group_number, coalesce(s.space_group_symbol, ''), "
       "coalesce(s.crystal_system, ''), coalesce(s.pearson_symbol, ''), s.a, s.b, s.c, s.alpha, "
       "s.beta, s.gamma, s.volume";
-  static const std::string kFrom =
-      " FROM structure s LEFT JOIN substance sub ON sub.id = s.substance_id"
-      " LEFT JOIN reference r ON r.id = s.reference_id";
-  return run<StructureRow>(db, kSelect, kFrom, w, order_and_page(kStructureSort, "s.id", q.sort),
+  // Joins only when a condition or the sort needs them: the count of a broad search then reads
+  // the structure table (or only its indexes) alone.
+  std::string from = " FROM structure s";
+  if (q.sort.field == "year") from += " LEFT JOIN reference r ON r.id = s.reference_id";
+  return run<StructureRow>(db, kSelect, from, w, order_and_page(kStructureSort, "s.id", q.sort),
                            q.paging, read_structure);
 }
 
@@ -475,7 +471,7 @@ Results<PropertyRow> search_properties(store::Database& db, const PropertyQuery&
   w.add_range("p.temperature_K", q.temperature_K);
   if (!q.formula.empty()) w.add("p.formula_reduced = ?", {reduced_formula(q.formula)});
   if (!q.substance_id.empty()) w.add("p.substance_id = ?", {std::string(trim(q.substance_id))});
-  add_reference(w, q.reference);
+  add_reference(w, "p.reference_id", q.reference);
   static const std::string kSelect =
       "SELECT p.id, p.kind, k.unit, p.substance_id, coalesce(p.formula_reduced, ''), p.value_si, "
       "p.min_si, p.max_si, p.uncertainty_si, p.value_as_given, coalesce(p.unit_as_given, ''), "

@@ -264,6 +264,17 @@ struct Repositories {
   std::unique_ptr<SubstanceRepository> substances;
 };
 
+/// A set of elements as two bit fields (bit Z-1 of `low` for Z 1-62, bit Z-63 of `high` for Z
+/// 63-118; 62 bits each so neither is negative), stored on each structure so that element
+/// searches test bits in one small index instead of intersecting lists of ids.
+struct ElementMask {
+  std::int64_t low = 0;
+  std::int64_t high = 0;
+};
+
+/// The mask of element symbols; throws InvalidArgument for a symbol that is no element.
+ElementMask element_mask(const std::vector<std::string>& symbols);
+
 /// "10.1038/S41524-022-00951-Z", "https://doi.org/10.1038/...", "doi:10.1038/..." ->
 /// "10.1038/s41524-022-00951-z"; empty when the text holds no DOI.
 std::string normalise_doi(std::string_view text);

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
+#include "chem/element.hpp"
 #include "util/error.hpp"
 #include "util/sha256.hpp"
 
@@ -312,11 +315,15 @@ class SqliteReferences final : public EntryTable<ReferenceRepository, ReferenceR
 
 const std::string kSelectStructure =
     "SELECT id, substance_id, reference_id, source_file, source_block, content_hash, a, b, c,"
-    " alpha, beta, gamma, ax, ay, az, bx, by, bz, cx, cy, cz, sites, chemical_formula_reduced,"
+    " alpha, beta, gamma, ax, ay, az, bx, by, bz, cx, cy, cz, ss.sites, chemical_formula_reduced,"
     " chemical_formula_anonymous, chemical_formula_descriptive, chemical_formula_published,"
     " elements, space_group_number, hall_symbol, space_group_symbol, pearson_symbol,"
     " wyckoff_sequence, crystal_system, volume, density, temperature_K, pressure_kPa, warnings,"
-    " dataset FROM structure ";
+    " dataset FROM structure LEFT JOIN structure_sites ss ON ss.structure_id = structure.id ";
+
+// Fractional coordinates are kept to 1e-9 (far below any CIF's precision): the shortest
+// decimal form of 0.333333333 is 11 characters where 0.3333333333333333 takes 18.
+double stored_fraction(double x) { return std::round(x * 1e9) / 1e9; }
 
 json sites_json(const std::vector<SiteRecord>& sites) {
   json out = json::array();
@@ -324,13 +331,30 @@ json sites_json(const std::vector<SiteRecord>& sites) {
     json species = json::array();
     for (const auto& sp : site.species) {
       json o = {{"element", sp.element}, {"occupancy", sp.occupancy}};
-      o["oxidation"] = sp.oxidation ? json(*sp.oxidation) : json(nullptr);
+      if (sp.oxidation) o["oxidation"] = *sp.oxidation;
       o["label"] = sp.label;
       species.push_back(std::move(o));
     }
-    out.push_back({{"frac", {site.frac[0], site.frac[1], site.frac[2]}}, {"species", species}});
+    out.push_back({{"frac",
+                    {stored_fraction(site.frac[0]), stored_fraction(site.frac[1]),
+                     stored_fraction(site.frac[2])}},
+                   {"species", species}});
   }
   return out;
+}
+
+// A site with more than one element or less than full occupancy (OPTIMADE "disorder").
+bool disordered(const std::vector<SiteRecord>& sites) {
+  for (const auto& site : sites) {
+    double total = 0;
+    std::set<std::string_view> elements;
+    for (const auto& sp : site.species) {
+      total += sp.occupancy;
+      elements.insert(sp.element);
+    }
+    if (elements.size() > 1 || total < 1 - 1e-6) return true;
+  }
+  return false;
 }
 
 std::vector<SiteRecord> sites_from_json(const std::string& text) {
@@ -341,7 +365,9 @@ std::vector<SiteRecord> sites_from_json(const std::string& text) {
     for (const auto& sp : j.at("species")) {
       SpeciesRecord r;
       r.element = sp.at("element").get<std::string>();
-      if (!sp.at("oxidation").is_null()) r.oxidation = sp.at("oxidation").get<double>();
+      if (auto ox = sp.find("oxidation"); ox != sp.end() && !ox->is_null()) {
+        r.oxidation = ox->get<double>();
+      }
       r.occupancy = sp.at("occupancy").get<double>();
       r.label = sp.value("label", "");
       site.species.push_back(std::move(r));
@@ -415,12 +441,14 @@ class SqliteStructures final : public EntryTable<StructureRepository, StructureR
     elements.erase(std::unique(elements.begin(), elements.end()), elements.end());
     Statement& ins = sql_(
         "INSERT INTO structure(substance_id, reference_id, source_file, source_block,"
-        " content_hash, a, b, c, alpha, beta, gamma, ax, ay, az, bx, by, bz, cx, cy, cz, sites,"
-        " nsites, chemical_formula_reduced, chemical_formula_anonymous,"
+        " content_hash, a, b, c, alpha, beta, gamma, ax, ay, az, bx, by, bz, cx, cy, cz,"
+        " disordered, elements_mask_low, elements_mask_high, nsites, chemical_formula_reduced, "
+        "chemical_formula_anonymous,"
         " chemical_formula_descriptive, chemical_formula_published, elements, nelements,"
         " space_group_number, hall_symbol, space_group_symbol, pearson_symbol, wyckoff_sequence,"
         " crystal_system, volume, density, temperature_K, pressure_kPa, warnings, dataset)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+        " VALUES "
+        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
         " ON CONFLICT(content_hash) DO NOTHING");
     int i = 1;
     ins.bind(i++, r.substance_id);
@@ -432,7 +460,10 @@ class SqliteStructures final : public EntryTable<StructureRepository, StructureR
     for (const auto& row : r.vectors) {
       for (double v : row) ins.bind(i++, v);
     }
-    ins.bind(i++, sites_json(r.sites).dump(-1, ' ', false, json::error_handler_t::replace));
+    ins.bind(i++, static_cast<std::int64_t>(disordered(r.sites)));
+    const ElementMask mask = element_mask(elements);
+    ins.bind(i++, mask.low);
+    ins.bind(i++, mask.high);
     ins.bind(i++, static_cast<std::int64_t>(r.sites.size()));
     ins.bind(i++, non_empty(r.chemical_formula_reduced));
     ins.bind(i++, non_empty(r.chemical_formula_anonymous));
@@ -455,6 +486,10 @@ class SqliteStructures final : public EntryTable<StructureRepository, StructureR
     InsertResult res =
         insert_or_get(sql_, ins, "SELECT id FROM structure WHERE content_hash = ?", r.content_hash);
     if (res.inserted) {
+      sql_("INSERT INTO structure_sites(structure_id, sites) VALUES (?, ?)")
+          .bind(1, res.id)
+          .bind(2, sites_json(r.sites).dump(-1, ' ', false, json::error_handler_t::replace))
+          .run();
       Statement& el = sql_("INSERT INTO structure_element(element, structure_id) VALUES (?, ?)");
       for (const auto& e : elements) el.bind(1, e).bind(2, res.id).run();
     }
@@ -876,6 +911,20 @@ class SqliteSubstances final : public SubstanceRepository {
 }  // namespace
 
 // --- free functions ---
+
+ElementMask element_mask(const std::vector<std::string>& symbols) {
+  ElementMask m;
+  for (const auto& e : symbols) {
+    const chem::Element* el = chem::find_element(e);
+    if (el == nullptr) throw InvalidArgument("'" + e + "' is not an element symbol");
+    if (el->z <= 62) {
+      m.low |= std::int64_t{1} << (el->z - 1);
+    } else {
+      m.high |= std::int64_t{1} << (el->z - 63);
+    }
+  }
+  return m;
+}
 
 std::string normalise_doi(std::string_view text) {
   std::string s = lower_ascii(text);

@@ -262,3 +262,59 @@ TEST_F(Repos, PhaseDiagramWithChildren) {
   d.content_hash = "other";
   EXPECT_THROW(repos.phase_diagrams->insert(d), SqliteError);
 }
+
+// Schema 5 moved the sites out of the structure table: a file written before it keeps every
+// site (including the old `"oxidation": null` form) and gains the disorder flag.
+TEST(Migration, SitesMoveToTheirOwnTableWithNothingLost) {
+  pb::test::TempDir dir;
+  const auto path = dir / "v4.db";
+  {
+    Connection c(path);
+    c.exec(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL,"
+        " applied_at TEXT NOT NULL DEFAULT '')");
+    for (const Migration& m : migrations()) {
+      if (m.version > 4) break;
+      c.exec(m.sql);
+      c.prepare("INSERT INTO schema_migrations(version, description) VALUES (?, ?)")
+          .bind(1, m.version)
+          .bind(2, m.description)
+          .run();
+    }
+    c.exec(
+        "INSERT INTO structure(id, source_file, content_hash, a, b, c, alpha, beta, gamma, sites,"
+        " nsites) VALUES (7, 'old.cif', 'h7', 4, 4, 4, 90, 90, 90, '[{\"frac\":[0,0,0],"
+        "\"species\":[{\"element\":\"Li\",\"occupancy\":0.5,\"oxidation\":null,\"label\":\"Li1\"},"
+        "{\"element\":\"Na\",\"occupancy\":0.5,\"oxidation\":1.0,\"label\":\"Na1\"}]},"
+        "{\"frac\":[0.5,0.5,0.5],\"species\":[{\"element\":\"Cl\",\"occupancy\":1.0,"
+        "\"oxidation\":null,\"label\":\"Cl1\"}]}]', 2),"
+        " (8, 'ordered.cif', 'h8', 4, 4, 4, 90, 90, 90, '[{\"frac\":[0,0,0],\"species\":"
+        "[{\"element\":\"Cs\",\"occupancy\":1.0,\"oxidation\":null,\"label\":\"Cs\"}]}]', 1)");
+    c.exec(
+        "INSERT INTO structure_element(element, structure_id) VALUES ('Li', 7), ('Na', 7),"
+        " ('Cl', 7), ('Cs', 8)");
+  }
+  Database db = Database::open(path);
+  EXPECT_EQ(db.schema_version(), Database::latest_schema_version());
+  Repositories repos = make_repositories(db);
+  auto s = repos.structures->get(7);
+  ASSERT_TRUE(s);
+  ASSERT_EQ(s->sites.size(), 2u);
+  ASSERT_EQ(s->sites[0].species.size(), 2u);
+  EXPECT_FALSE(s->sites[0].species[0].oxidation);
+  EXPECT_EQ(s->sites[0].species[1].oxidation, 1.0);
+  EXPECT_EQ(s->sites[1].species[0].label, "Cl1");
+  EXPECT_DOUBLE_EQ(s->sites[1].frac[2], 0.5);
+  EXPECT_EQ(db.connection().query_int64("SELECT disordered FROM structure WHERE id = 7"), 1);
+  EXPECT_EQ(db.connection().query_int64("SELECT disordered FROM structure WHERE id = 8"), 0);
+  EXPECT_THROW(db.connection().exec("SELECT sites FROM structure"), SqliteError);
+  // Element masks from the element lists: Li (Z 3), Na (11), Cl (17) low; Cs (55) low too.
+  ElementMask m = element_mask({"Li", "Na", "Cl"});
+  EXPECT_EQ(m.low, (1 << 2) | (1 << 10) | (1 << 16));
+  EXPECT_EQ(db.connection().query_int64("SELECT elements_mask_low FROM structure WHERE id = 7"),
+            m.low);
+  EXPECT_EQ(db.connection().query_int64("SELECT elements_mask_low FROM structure WHERE id = 8"),
+            std::int64_t{1} << 54);
+  EXPECT_EQ(element_mask({"U"}).high, std::int64_t{1} << (92 - 63));
+  EXPECT_THROW(element_mask({"Xx"}), pb::InvalidArgument);
+}
