@@ -1,0 +1,183 @@
+// The native API of `phasebook serve` (docs/api.md): fetch wrappers and the JSON shapes the
+// pages use.
+
+export interface Lattice {
+  a: number;
+  b: number;
+  c: number;
+  alpha: number;
+  beta: number;
+  gamma: number;
+}
+
+export interface StructureRow {
+  id: number;
+  substance_id: string | null;
+  reference_id: number | null;
+  source_file: string;
+  source_block: string;
+  chemical_formula_reduced: string;
+  chemical_formula_descriptive?: string;
+  elements: string[];
+  nelements: number;
+  space_group_number: number | null;
+  space_group_symbol: string;
+  crystal_system: string;
+  pearson_symbol: string;
+  lattice: Lattice;
+  volume: number | null;
+}
+
+export interface Species {
+  element: string;
+  occupancy: number;
+  label: string;
+}
+
+export interface Site {
+  frac: [number, number, number];
+  species: Species[];
+}
+
+export interface StructureRecord extends StructureRow {
+  wyckoff_sequence: string;
+  lattice_vectors: number[][];
+  density: number | null;
+  temperature_K: number | null;
+  nsites: number;
+  sites?: Site[];
+}
+
+export interface Property {
+  id: number;
+  kind: string;
+  substance_id: string | null;
+  formula: string;
+  value_si: number | null;
+  min_si: number | null;
+  max_si: number | null;
+  uncertainty_si: number | null;
+  unit_si: string;
+  value_as_given: string;
+  unit_as_given: string;
+  temperature_K: number | null;
+  method: string;
+  reference_id: number | null;
+}
+
+export interface Reference {
+  id: number;
+  authors: string[];
+  title: string;
+  journal: string;
+  year: number | null;
+  volume: string;
+  pages: string;
+  doi: string;
+}
+
+export interface Member {
+  entity_kind: string;
+  entity_id: number;
+  rule: string;
+  numbers: Record<string, unknown>;
+}
+
+export interface PhaseDiagram {
+  id: number;
+  system: string;
+  kind: string;
+  [key: string]: unknown;
+}
+
+export interface Substance {
+  id: string;
+  requested_id: string;
+  host_formula: string;
+  space_group_number: number | null;
+  pearson_symbol: string;
+  wyckoff_sequence: string;
+  structure_type: string;
+  dataset: string;
+  members: Member[];
+  structures: StructureRecord[];
+  properties: Property[];
+  phase_diagrams: PhaseDiagram[];
+  references: Reference[];
+}
+
+export interface Page<T> {
+  total: number;
+  offset: number;
+  rows: T[];
+}
+
+export interface Identity {
+  user: string | null;
+  role: string;
+}
+
+/// An API error with the server's readable detail ("elements: unknown element 'Xx'").
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+const CSRF_KEY = 'pb_csrf';
+
+export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(url, { credentials: 'same-origin', ...init });
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    throw new ApiError(res.status, `the server answered ${res.status} with a body that is not JSON`);
+  }
+  if (!res.ok) {
+    const err = (body as { error?: { detail?: string } } | null)?.error;
+    throw new ApiError(res.status, err?.detail ?? `${res.status} ${res.statusText}`);
+  }
+  return body as T;
+}
+
+export async function postJson<T>(url: string, body: unknown): Promise<T> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  const csrf = sessionStorage.getItem(CSRF_KEY);
+  if (csrf) headers['X-CSRF-Token'] = csrf;
+  return getJson<T>(url, { method: 'POST', headers, body: JSON.stringify(body) });
+}
+
+export function search(params: URLSearchParams): Promise<Page<StructureRow>> {
+  return getJson(`/api/search?${params}`);
+}
+
+export function substance(id: string): Promise<Substance> {
+  return getJson(`/api/substances/${encodeURIComponent(id)}?sites=true`);
+}
+
+export function me(): Promise<Identity> {
+  return getJson('/api/me');
+}
+
+export async function login(name: string, password: string): Promise<Identity> {
+  const r = await postJson<Identity & { csrf_token: string }>('/api/login', { name, password });
+  sessionStorage.setItem(CSRF_KEY, r.csrf_token);
+  return r;
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await postJson('/api/logout', {});
+  } finally {
+    sessionStorage.removeItem(CSRF_KEY);
+  }
+}
+
+export function structureUrl(id: number, ext: '.cif' | '.poscar' | '.json' | '' = ''): string {
+  return `/api/structures/${id}${ext}`;
+}
