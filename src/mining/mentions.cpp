@@ -1,0 +1,473 @@
+// Material mentions. The formula engine accepts many words that are not materials (CV = C + V,
+// NSW = N + S + W, In = indium); the rules below reject them, each with a named reason that the
+// tests and `phasebook mine mentions --explain` show.
+#include "mining/mentions.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <set>
+
+#include "chem/element.hpp"
+#include "chem/formula.hpp"
+#include "util/error.hpp"
+#include "util/units.hpp"
+
+namespace pb::mining {
+
+namespace {
+
+// Acronyms of techniques, devices, solvents and polymers that the formula engine would read as
+// formulas or that papers use next to materials.
+const std::set<std::string, std::less<>> kNotMaterials = {
+    "NSW",   "CV",   "SEM",  "TEM",  "XRD",  "XPS",   "EDS",  "EDX",   "EIS",  "NMR",   "DFT",
+    "BET",   "TGA",  "DSC",  "OCV",  "SOFC", "SOFCs", "SOEC", "PEM",   "RT",   "CE",    "SEI",
+    "CEI",   "LIB",  "LIBs", "ASSB", "SSE",  "SSB",   "PEO",  "PTFE",  "PVDF", "NMP",   "CMC",
+    "SBR",   "EC",   "DMC",  "DEC",  "EMC",  "FEC",   "VC",   "PC",    "DMF",  "THF",   "ICP",
+    "HRTEM", "STEM", "SAED", "FIB",  "AFM",  "ASR",   "TPB",  "MIEC",  "CHP",  "IT",    "HT",
+    "LT",    "NP",   "NPs",  "CNT",  "CNTs", "MOF",   "COF",  "SSR",   "XAS",  "XANES", "EXAFS",
+    "FTIR",  "IR",   "UV",   "PDF",  "ND",   "CN",    "NC",   "SC",    "ALD",  "CVD",   "PVD",
+    "PLD",   "SPS",  "HP",   "BSE",  "EELS", "GITT",  "PITT", "DRT",   "ECM",  "CPE",   "SPE",
+    "GPE",   "PAN",  "PMMA", "PEG",  "PVP",  "PPy",   "PANI", "PEDOT", "PSS",  "CB",    "AB",
+    "SP",    "KB",   "NCM",  "USA",  "UK",   "PhD",   "CNRS", "NIMS",  "NSF",  "DOE",   "EU",
+    "OH",    "IC",   "GB",   "SI",   "WE",   "RE",    "CC",   "Co-",   "ICSD", "COD",   "MP",
+    "PBE",   "GGA",  "LDA",  "VASP", "NEB",  "MD",    "AIMD", "BV",    "CI",   "PS",    "HF"};
+
+// Capitalised English words that are element symbols.
+const std::set<std::string, std::less<>> kEnglishSymbols = {
+    "In", "As", "At", "Be", "He", "No", "Am", "Es", "Ho", "Pa", "Hi", "Ra", "Re"};
+
+// Gases and solvents: the atmosphere or the medium of an experiment, not a material of interest
+// (SOFC-Exp does not annotate them as materials either).
+const std::set<std::string, std::less<>> kAmbient = {
+    "H2O",    "H2",    "O2", "N2",  "CO2", "CO",   "H2S", "NH3",  "CH4",
+    "Ar",     "Ne",    "Kr", "Xe",  "D2O", "H2O2", "HCl", "HNO3", "H2SO4",
+    "C2H5OH", "CH3OH", "NO", "NO2", "SO2", "Cl2",  "F2"};
+const std::set<std::string, std::less<>> kAmbientNames = {
+    "oxygen",  "hydrogen", "nitrogen", "argon",    "helium", "neon",
+    "krypton", "xenon",    "chlorine", "fluorine", "radon"};
+
+// All-capital formulas without digits that are real compounds (the rule against NSW/CV would
+// reject them).
+const std::set<std::string, std::less<>> kCapitalCompounds = {"BN", "KF", "KI", "WC",
+                                                              "VN", "BP", "UN", "HI"};
+
+// Elements written with a count that are materials on their own (gases, allotropes).
+const std::set<std::string, std::less<>> kElementMolecules = {"Br2", "I2", "S8", "C60", "C70"};
+
+// Common names of materials besides element names.
+const std::pair<std::string_view, std::string_view> kMaterialNames[] = {
+    {"ceria", "CeO2"},      {"zirconia", "ZrO2"},  {"alumina", "Al2O3"},   {"silica", "SiO2"},
+    {"titania", "TiO2"},    {"yttria", "Y2O3"},    {"magnesia", "MgO"},    {"graphite", "C"},
+    {"graphene", "C"},      {"hematite", "Fe2O3"}, {"magnetite", "Fe3O4"}, {"scandia", "Sc2O3"},
+    {"gadolinia", "Gd2O3"}, {"samaria", "Sm2O3"},  {"lithia", "Li2O"}};
+
+// Element names that are also ordinary English words.
+const std::set<std::string, std::less<>> kAmbiguousNames = {"lead",   "tin",    "iron",   "gold",
+                                                            "silver", "carbon", "mercury"};
+
+bool has_digit(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+bool has_lower_ascii(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+bool is_lower_word(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+int distinct_elements(const chem::Composition& c) {
+  std::set<int> z;
+  for (const auto& e : c.entries()) z.insert(e.species.z);
+  return static_cast<int>(z.size());
+}
+
+// The formula a name stands for ("nickel" -> Ni, "ceria" -> CeO2); empty when none.
+std::string name_formula(std::string_view word) {
+  const std::string w = lower(word);
+  for (const auto& [name, formula] : kMaterialNames) {
+    if (w == name) return std::string(formula);
+  }
+  if (w.size() < 4 || kAmbiguousNames.count(w) || kAmbientNames.count(w)) return {};
+  if (const chem::Element* e = chem::find_element_by_name(w)) return std::string(e->symbol);
+  return {};
+}
+
+// A word that looks like an abbreviation: 2-12 bytes, an upper-case letter, not all digits.
+bool abbreviation_like(std::string_view w) {
+  if (w.size() < 2 || w.size() > 12) return false;
+  int upper = 0;
+  for (char c : w) {
+    if (c >= 'A' && c <= 'Z') ++upper;
+    if (c == ' ' || c == ',' || c == '=') return false;
+  }
+  return upper >= 1 && !(w[0] >= 'a' && w[0] <= 'z' && upper == 0);
+}
+
+// The long form of an abbreviation defined as "LONG FORM (ABBR)": after Schwartz & Hearst
+// (PSB 2003), the shortest run of words before the parenthesis that contains the letters of the
+// abbreviation in order and starts with its first letter; failing that (chemistry reorders words:
+// "yttrium-doped barium zirconate (BZY)"), a run whose word initials include every letter.
+std::string long_form(std::string_view text, std::size_t open, std::string_view abbr) {
+  std::vector<std::size_t> starts;  // word starts going backwards
+  std::size_t i = open;
+  while (i > 0 && text[i - 1] == ' ') --i;
+  const std::size_t end = i;
+  const std::size_t max_words = std::min<std::size_t>(abbr.size() + 5, 2 * abbr.size());
+  while (i > 0 && starts.size() < max_words) {
+    while (i > 0 && text[i - 1] != ' ') --i;
+    starts.push_back(i);
+    while (i > 0 && text[i - 1] == ' ') --i;
+    if (i > 0 && (text[i - 1] == '.' || text[i - 1] == ',' || text[i - 1] == ';' ||
+                  text[i - 1] == ':' || text[i - 1] == '(' || text[i - 1] == ')')) {
+      break;
+    }
+  }
+  std::string letters;
+  for (char c : abbr) {
+    if (std::isalpha(static_cast<unsigned char>(c))) {
+      letters += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  if (letters.empty()) return {};
+  for (std::size_t s : starts) {
+    const std::string candidate = lower(text.substr(s, end - s));
+    if (candidate.empty() || candidate[0] != letters[0]) continue;
+    std::size_t li = letters.size();
+    std::size_t ci = candidate.size();
+    while (li > 0 && ci > 0) {
+      if (candidate[ci - 1] == letters[li - 1]) --li;
+      --ci;
+    }
+    if (li == 0) return std::string(text.substr(s, end - s));
+  }
+  for (std::size_t s : starts) {
+    const std::string candidate = lower(text.substr(s, end - s));
+    std::string initials;
+    for (std::size_t k = 0; k < candidate.size(); ++k) {
+      if (std::isalpha(static_cast<unsigned char>(candidate[k])) &&
+          (k == 0 || candidate[k - 1] == ' ' || candidate[k - 1] == '-')) {
+        initials += candidate[k];
+      }
+    }
+    if (initials.size() > letters.size() + 1) break;
+    if (std::all_of(letters.begin(), letters.end(),
+                    [&](char c) { return initials.find(c) != std::string::npos; })) {
+      return std::string(text.substr(s, end - s));
+    }
+  }
+  return {};
+}
+
+// True when a long form names a material: an element or material name, or a class of compounds;
+// and no device, process or technique word ("solid oxide fuel cell", "oxygen reduction
+// reaction").
+bool long_form_is_material(std::string_view long_form_text) {
+  const std::string l = lower(long_form_text);
+  if (l.starts_with("poly")) return false;
+  static constexpr std::string_view kNotMaterial[] = {
+      "cell",       "batter",    "reaction",    "spectroscop", "microscop", "diffraction",
+      "voltammetr", "method",    "deposition",  "analysis",    "technique", "temperature",
+      "process",    "density",   "resistance",  "conductiv",   "efficien",  "energy",
+      "boundary",   "interface", "calculation", "theory",      "model",     "membrane",
+      "evolution",  "exchange",  "potential",   "capacity",    "voltage",   "sintering"};
+  for (std::string_view w : kNotMaterial) {
+    if (l.find(w) != std::string::npos) return false;
+  }
+  static constexpr std::string_view kClasses[] = {
+      "oxide",      "sulfide",   "phosphate",  "zirconate", "titanate",  "cobaltite", "ferrite",
+      "manganite",  "nickelate", "gallate",    "cerate",    "aluminate", "silicate",  "garnet",
+      "perovskite", "spinel",    "oxynitride", "carbonate", "nitride",   "fluoride",  "chloride",
+      "glass",      "cermet",    "argyrodite", "nasicon",   "lisicon",   "ceria",     "zirconia"};
+  for (std::string_view w : kClasses) {
+    if (l.find(w) != std::string::npos) return true;
+  }
+  std::size_t pos = 0;
+  while (pos < l.size()) {
+    std::size_t next = l.find_first_of(" -", pos);
+    if (next == std::string::npos) next = l.size();
+    if (!name_formula(l.substr(pos, next - pos)).empty()) return true;
+    pos = next + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string_view to_string(MentionKind kind) {
+  switch (kind) {
+    case MentionKind::kFormula:
+      return "formula";
+    case MentionKind::kAlias:
+      return "alias";
+    case MentionKind::kAbbreviation:
+      return "abbreviation";
+    case MentionKind::kName:
+      return "name";
+  }
+  return "formula";
+}
+
+FormulaCheck check_formula_word(std::string_view word) {
+  FormulaCheck r;
+  if (word.empty() || word.size() > 100) {
+    r.reason = "length";
+    return r;
+  }
+  if (kNotMaterials.count(word)) {
+    r.reason = "known non-material acronym";
+    return r;
+  }
+  // Greek polymorph prefixes ("β-Li3PS4") are fine; otherwise a formula starts with an element,
+  // a bracket or a mixture coefficient.
+  const unsigned char first = static_cast<unsigned char>(word[0]);
+  if (first >= 'a' && first <= 'z') {
+    r.reason = "starts in lower case";
+    return r;
+  }
+  const char last = word.back();
+  if (last == '+' || word.ends_with("\u2212") || word.ends_with("\u207A") ||
+      word.ends_with("\u207B") || (last == '-' && !word.ends_with("-\u03B4"))) {
+    r.reason = "an ion or a truncated word";
+    return r;
+  }
+  if (kAmbient.count(word)) {
+    r.reason = "a gas or solvent (not a material of interest)";
+    return r;
+  }
+  // "SOFCs", "PCFCs", "TF-SOFCs": the plural of an acronym (P + C + F + Cs would parse).
+  if (word.size() >= 3 && last == 's' && word[word.size() - 2] >= 'A' &&
+      word[word.size() - 2] <= 'Z' && !has_digit(word)) {
+    r.reason = "an acronym in the plural";
+    return r;
+  }
+  chem::FormulaOptions options;
+  options.aliases = false;
+  chem::ParsedFormula parsed;
+  try {
+    parsed = chem::parse_formula(word, options);
+  } catch (const ParseError&) {
+    r.reason = "not a formula";
+    return r;
+  } catch (const InvalidArgument&) {
+    r.reason = "not a formula";
+    return r;
+  }
+  if (parsed.composition.empty()) {
+    r.reason = "empty composition";
+    return r;
+  }
+  r.elements = distinct_elements(parsed.composition);
+  const bool digits = has_digit(word);
+  const bool lowercase = has_lower_ascii(word);
+  if (!digits && !lowercase && r.elements >= 2 && !kCapitalCompounds.count(word)) {
+    r.reason = "capital letters only (an acronym)";
+    return r;
+  }
+  if (r.elements == 1) {
+    const std::size_t letters =
+        static_cast<std::size_t>(std::count_if(word.begin(), word.end(), [](char c) {
+          return std::isalpha(static_cast<unsigned char>(c));
+        }));
+    if (!digits && letters == 1) {
+      r.reason = "a single letter (pronoun, unit or label)";
+      return r;
+    }
+    if (!digits && !lowercase) {
+      r.reason = "a Roman numeral or initials";
+      return r;
+    }
+    if (!digits && kEnglishSymbols.count(word)) {
+      r.reason = "an English word";
+      return r;
+    }
+    if (digits && !kElementMolecules.count(word)) {
+      r.reason = "an element with a number (a sample label)";
+      return r;
+    }
+  }
+  if (parsed.composition.symbolic() && r.elements < 2) {
+    r.reason = "a variable without a compound";
+    return r;
+  }
+  r.accepted = true;
+  r.formula = std::string(word);
+  try {
+    r.reduced = parsed.composition.symbolic() ? parsed.composition.formula()
+                                              : parsed.composition.reduced_formula();
+  } catch (const std::exception&) {
+    r.reduced = parsed.composition.formula();
+  }
+  return r;
+}
+
+void find_abbreviations(std::string_view text, const std::vector<Token>& tokens,
+                        AbbreviationTable& table) {
+  for (std::size_t i = 1; i + 2 < tokens.size(); ++i) {
+    const Token& open = tokens[i];
+    if (open.kind != TokenKind::kPunct || open.text != "(") continue;
+    const Token& inner = tokens[i + 1];
+    const Token& close = tokens[i + 2];
+    if (inner.kind != TokenKind::kWord || close.text != ")") continue;
+    const Token& before = tokens[i - 1];
+    // "Li7La3Zr2O12 (LLZO)": a formula defines the abbreviation.
+    if (before.kind == TokenKind::kWord && abbreviation_like(inner.text)) {
+      FormulaCheck f = check_formula_word(before.text);
+      if (f.accepted && f.elements >= 2 && !check_formula_word(inner.text).accepted) {
+        table.try_emplace(std::string(inner.text),
+                          Abbreviation{std::string(inner.text), std::string(before.text),
+                                       std::string(before.text), true});
+        continue;
+      }
+      // "LLZO (Li7La3Zr2O12)": the abbreviation comes first.
+      FormulaCheck g = check_formula_word(inner.text);
+      const auto capitals = std::count_if(before.text.begin(), before.text.end(),
+                                          [](char c) { return c >= 'A' && c <= 'Z'; });
+      bool unit = false;
+      try {
+        (void)units::parse_unit(before.text);
+        unit = true;
+      } catch (const std::exception&) {
+      }
+      if (g.accepted && g.elements >= 2 && !f.accepted && abbreviation_like(before.text) &&
+          before.text.size() <= 10 && capitals >= 2 && !unit) {
+        table.try_emplace(std::string(before.text),
+                          Abbreviation{std::string(before.text), std::string(inner.text),
+                                       std::string(inner.text), true});
+        continue;
+      }
+    }
+    if (!abbreviation_like(inner.text) || check_formula_word(inner.text).accepted) continue;
+    const std::string lf = long_form(text, open.begin, inner.text);
+    if (lf.empty()) continue;
+    Abbreviation a{std::string(inner.text), lf, "", false};
+    a.material = long_form_is_material(lf);
+    // A name gives no composition; the alias table may ("yttria-stabilized zirconia (YSZ)").
+    if (a.material) {
+      if (const chem::Alias* alias = chem::find_alias(inner.text)) a.formula = alias->formula;
+    }
+    table.try_emplace(a.short_form, a);
+  }
+}
+
+std::vector<Mention> find_mentions(std::string_view text, const std::vector<Token>& tokens,
+                                   const AbbreviationTable& abbreviations) {
+  std::vector<Mention> out;
+  auto add = [&](std::size_t begin, std::size_t end, std::string formula, std::string reduced,
+                 MentionKind kind, int elements) {
+    out.push_back({begin, end, std::string(text.substr(begin, end - begin)), std::move(formula),
+                   std::move(reduced), kind, elements});
+  };
+  // Tries one word (or part of one) as a mention; true when it is one.
+  auto try_word = [&](std::size_t begin, std::size_t end, bool after_number) -> bool {
+    std::string_view w = text.substr(begin, end - begin);
+    if (w.empty()) return false;
+    if (auto it = abbreviations.find(w); it != abbreviations.end()) {
+      if (!it->second.material) return false;  // "CV" defined as cyclic voltammetry
+      const FormulaCheck f = check_formula_word(it->second.formula);
+      const std::string& named =
+          it->second.formula.empty() ? it->second.long_form : it->second.formula;
+      add(begin, end, named, f.accepted ? f.reduced : named, MentionKind::kAbbreviation,
+          f.elements);
+      return true;
+    }
+    if (kNotMaterials.count(w)) return false;
+    if (const chem::Alias* alias = chem::find_alias(w)) {
+      const FormulaCheck f = check_formula_word(alias->formula);
+      add(begin, end, alias->formula, f.reduced, MentionKind::kAlias, f.elements);
+      return true;
+    }
+    // After a number, a word that is a unit is a unit ("5 V", "10 K", "3 Pa").
+    if (after_number) {
+      try {
+        (void)units::parse_unit(w);
+        return false;
+      } catch (const std::exception&) {
+      }
+    }
+    const FormulaCheck f = check_formula_word(w);
+    if (f.accepted) {
+      add(begin, end, f.formula, f.reduced, MentionKind::kFormula, f.elements);
+      return true;
+    }
+    const std::string name = name_formula(w);
+    if (!name.empty() &&
+        !(w[0] >= 'A' && w[0] <= 'Z' && w.size() > 1 && w[1] >= 'A' && w[1] <= 'Z')) {
+      const FormulaCheck g = check_formula_word(name);
+      add(begin, end, name, g.accepted ? g.reduced : name, MentionKind::kName, g.elements);
+      return true;
+    }
+    return false;
+  };
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    if (t.kind != TokenKind::kWord) continue;
+    const bool after_number = i > 0 && tokens[i - 1].kind == TokenKind::kNumber;
+    // "75Li2S·25P2S5": a coefficient glued to a formula is a mixture.
+    if (after_number && tokens[i - 1].end == t.begin) {
+      const Token& n = tokens[i - 1];
+      const FormulaCheck f = check_formula_word(text.substr(n.begin, t.end - n.begin));
+      if (f.accepted && f.elements >= 2 && has_lower_ascii(t.text)) {
+        add(n.begin, t.end, f.formula, f.reduced, MentionKind::kFormula, f.elements);
+        continue;
+      }
+    }
+    // "Co., Ltd." is a company.
+    if (t.text == "Co" && t.end < text.size() && text[t.end] == '.') continue;
+    // "lithium ion batteries", "sodium-ion": the element names a technology, not a material.
+    if (i + 1 < tokens.size() && tokens[i + 1].kind == TokenKind::kWord && is_lower_word(t.text)) {
+      const std::string_view next = tokens[i + 1].text;
+      if (next == "ion" || next == "ions" || next.starts_with("batter")) continue;
+    }
+    if (try_word(t.begin, t.end, after_number)) continue;
+    // Ions ("Li+", "O2−") are not split into their element.
+    if (t.text.ends_with("+") || t.text.ends_with("\u2212") || t.text.ends_with("\u207A") ||
+        t.text.ends_with("\u207B") || t.text.ends_with("-")) {
+      continue;
+    }
+    // Composite words: "LiCoO2/graphite", "Li|LLZO|Li", "Al-doped", "PSCFN–GDC", "Pd+LSM".
+    // Element ratios ("Li/Ni/Mn=2.1:1:3", "Li:Ni:Co") are not mentions.
+    const std::size_t before_parts = out.size();
+    std::size_t part = t.begin;
+    for (std::size_t k = t.begin; k <= t.end;) {
+      std::size_t len = 1;
+      const char32_t c = k < t.end ? code_point_at(text, k, len) : U' ';
+      const bool boundary =
+          k == t.end || c == '/' || c == '|' || c == ':' || c == '+' || is_dash_cp(c);
+      if (boundary) {
+        if (k > part) {
+          // "8YSZ" in "Ni-8YSZ": a mol-percent prefix on an abbreviation.
+          std::size_t from = part;
+          while (from < k && text[from] >= '0' && text[from] <= '9') ++from;
+          if (from > part && from < k && chem::find_alias(text.substr(from, k - from))) {
+            if (try_word(from, k, false)) {
+              out.back().begin = part;
+              out.back().text = std::string(text.substr(part, k - part));
+            }
+          } else if (k - part >= 2 || (k < t.end && c != '-')) {
+            // Only pieces that are whole parts of a compound word, not "X" of "X-ray".
+            try_word(part, k, false);
+          }
+        }
+        part = k + len;
+      }
+      k += len;
+    }
+    const bool ratio = out.size() - before_parts >= 2 &&
+                       std::all_of(out.begin() + static_cast<std::ptrdiff_t>(before_parts),
+                                   out.end(), [](const Mention& m) {
+                                     return m.elements == 1 && m.kind == MentionKind::kFormula;
+                                   });
+    if (ratio) out.resize(before_parts);
+  }
+  return out;
+}
+
+}  // namespace pb::mining

@@ -1,0 +1,70 @@
+#pragma once
+/// Material mentions: formulas accepted by the formula engine and a plausibility check,
+/// abbreviations defined in the document ("Li7La3Zr2O12 (LLZO)") or in the alias table, and
+/// common names (ceria, nickel); look-alikes such as NSW, CV, SEM, PVDF, "In" and unit symbols
+/// after numbers are rejected (docs/mining.md lists the rules).
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mining/text.hpp"
+
+namespace pb::mining {
+
+/// How a mention was recognised.
+enum class MentionKind {
+  kFormula,       ///< parsed by the formula engine
+  kAlias,         ///< a name from data/formula_aliases.csv
+  kAbbreviation,  ///< an abbreviation defined in this document
+  kName,          ///< an element or common material name ("nickel", "ceria")
+};
+
+std::string_view to_string(MentionKind kind);
+
+/// One material mention in a text.
+struct Mention {
+  std::size_t begin = 0;  ///< byte offsets into the text that was scanned
+  std::size_t end = 0;
+  std::string text;     ///< as written
+  std::string formula;  ///< the formula it stands for (as parsed)
+  std::string reduced;  ///< reduced formula (or the parsed formula when it has variables)
+  MentionKind kind = MentionKind::kFormula;
+  int elements = 0;  ///< number of distinct elements
+};
+
+/// An abbreviation introduced in a document: "yttria-stabilized zirconia (YSZ)".
+struct Abbreviation {
+  std::string short_form;
+  std::string long_form;
+  std::string formula;  ///< empty when the long form is not a material
+  bool material = false;
+};
+
+/// Abbreviations of a document, by short form (the first definition wins).
+using AbbreviationTable = std::map<std::string, Abbreviation, std::less<>>;
+
+/// Finds abbreviation definitions in one text ("LONG FORM (SHORT)", "FORMULA (SHORT)",
+/// "SHORT (FORMULA)") and adds them to `table`.
+void find_abbreviations(std::string_view text, const std::vector<Token>& tokens,
+                        AbbreviationTable& table);
+
+/// Why a word is or is not a material formula; `reason` names the rule for rejections.
+struct FormulaCheck {
+  bool accepted = false;
+  std::string reason;
+  std::string formula;
+  std::string reduced;
+  int elements = 0;
+};
+
+/// Checks one word (no context) against the formula engine and the look-alike rules.
+FormulaCheck check_formula_word(std::string_view word);
+
+/// Material mentions in a tokenized text, using the document's abbreviations.
+std::vector<Mention> find_mentions(std::string_view text, const std::vector<Token>& tokens,
+                                   const AbbreviationTable& abbreviations);
+
+}  // namespace pb::mining

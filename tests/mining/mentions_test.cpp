@@ -1,0 +1,121 @@
+// Material mentions: formulas, aliases, document abbreviations, doped/mixture notation, and the
+// look-alikes that must be rejected (issue 8 §2).
+#include "mining/mentions.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace pb::mining {
+namespace {
+
+std::vector<Mention> mentions_of(std::string_view text) {
+  const auto tokens = tokenize(text);
+  AbbreviationTable abbreviations;
+  find_abbreviations(text, tokens, abbreviations);
+  return find_mentions(text, tokens, abbreviations);
+}
+
+std::vector<std::string> words(std::string_view text) {
+  std::vector<std::string> out;
+  for (const Mention& m : mentions_of(text)) out.push_back(m.text);
+  return out;
+}
+
+TEST(MiningMentions, FormulasDopedAndMixtures) {
+  EXPECT_EQ(words("Cubic Li6.4La3Zr1.4Ta0.6O12 and Ba0.95La0.05FeO3-\u03B4 were compared."),
+            (std::vector<std::string>{"Li6.4La3Zr1.4Ta0.6O12", "Ba0.95La0.05FeO3-\u03B4"}));
+  EXPECT_EQ(words("glasses of 75Li2S\u00B725P2S5 and 0.75Li2S\u20130.25P2S5"),
+            (std::vector<std::string>{"75Li2S\u00B725P2S5", "0.75Li2S\u20130.25P2S5"}));
+  EXPECT_EQ(words("Li1+xAlxTi2-x(PO4)3 with x = 0.3"),
+            (std::vector<std::string>{"Li1+xAlxTi2-x(PO4)3"}));
+  EXPECT_EQ(words("\u03B2-Li3PS4 and (Li,Na)CoO2"),
+            (std::vector<std::string>{"\u03B2-Li3PS4", "(Li,Na)CoO2"}));
+  const auto m = mentions_of("Ce0.9Gd0.1O1.95 electrolyte");
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].reduced, "Ce0.9Gd0.1O1.95");
+}
+
+TEST(MiningMentions, AliasesAndCompositeWords) {
+  const auto m = mentions_of("The Ni-YSZ anode, an LSCF cathode and LiCoO2/graphite cells");
+  std::vector<std::string> got;
+  for (const auto& x : m) got.push_back(x.text + ":" + std::string(to_string(x.kind)));
+  EXPECT_EQ(got, (std::vector<std::string>{"Ni:formula", "YSZ:alias", "LSCF:alias",
+                                           "LiCoO2:formula", "graphite:name"}));
+  EXPECT_EQ(words("with nickel and ceria"), (std::vector<std::string>{"nickel", "ceria"}));
+  EXPECT_EQ(words("Ni-8YSZ and PSCFN\u2013GDC and Pd+LSM"),
+            (std::vector<std::string>{"Ni", "8YSZ", "GDC", "Pd", "LSM"}));
+}
+
+TEST(MiningMentions, DocumentAbbreviationsResolve) {
+  const std::string text =
+      "Garnet Li7La3Zr2O12 (LLZO) and Sr2Fe1.5Mo0.5Ox (SFM) were made. LLZO and SFM were "
+      "then tested; LZP (LiZr2(PO4)3) too, and LZP again.";
+  const auto tokens = tokenize(text);
+  AbbreviationTable abbreviations;
+  find_abbreviations(text, tokens, abbreviations);
+  ASSERT_TRUE(abbreviations.count("SFM"));
+  EXPECT_EQ(abbreviations.at("SFM").formula, "Sr2Fe1.5Mo0.5Ox");
+  EXPECT_EQ(abbreviations.at("LZP").formula, "LiZr2(PO4)3");
+  int sfm = 0, llzo = 0, lzp = 0;
+  for (const Mention& m : find_mentions(text, tokens, abbreviations)) {
+    if (m.text == "SFM") {
+      ++sfm;
+      EXPECT_EQ(m.kind, MentionKind::kAbbreviation);
+    }
+    if (m.text == "LLZO") {
+      ++llzo;
+      EXPECT_EQ(m.formula, "Li7La3Zr2O12");
+    }
+    if (m.text == "LZP") ++lzp;
+  }
+  EXPECT_EQ(sfm, 2);
+  EXPECT_EQ(llzo, 2);
+  EXPECT_EQ(lzp, 2);
+  // A material named in words: "yttrium-doped barium zirconate (BZY)".
+  const std::string named = "yttrium-doped barium zirconate (BZY) films; BZY was dense.";
+  const auto ntok = tokenize(named);
+  AbbreviationTable nab;
+  find_abbreviations(named, ntok, nab);
+  ASSERT_TRUE(nab.count("BZY"));
+  EXPECT_TRUE(nab.at("BZY").material);
+  EXPECT_EQ(nab.at("BZY").long_form, "yttrium-doped barium zirconate");
+  int bzy = 0;
+  for (const Mention& m : find_mentions(named, ntok, nab)) bzy += m.text == "BZY";
+  EXPECT_EQ(bzy, 2);
+}
+
+TEST(MiningMentions, LookAlikesAreRejected) {
+  // Each of these parses as a formula (CV = C + V, NSW = N + S + W, PVDF = P + V + D + F,
+  // In = indium) or is a unit after a number.
+  EXPECT_TRUE(words("NSW, Australia").empty());
+  EXPECT_TRUE(words("CV curves and SEM images; PVDF binder").empty());
+  EXPECT_TRUE(words("In this work, I measured").empty());
+  EXPECT_TRUE(words("cycled to 5 V at 10 K and 3 Pa").empty());
+  EXPECT_TRUE(words("samples S1 and C2 in region IV").empty());
+  EXPECT_TRUE(words("Li+ and O2\u2212 ions").empty());
+  EXPECT_TRUE(words("X-ray diffraction").empty());
+  EXPECT_TRUE(
+      words("solid oxide fuel cells (SOFCs) and the oxygen reduction reaction (ORR)").empty());
+  // Defined in the document as a technique: stays rejected even if it were a formula.
+  EXPECT_TRUE(
+      words("cyclic voltammetry (CV) and electrochemical impedance spectroscopy (EIS)").empty());
+  // Gases and solvents are the atmosphere, not materials; acronym plurals are acronyms.
+  EXPECT_TRUE(words("in O2, H2O and Ar with oxygen; SOFCs and PCFCs").empty());
+  // ... but real all-capital compounds stay.
+  EXPECT_EQ(words("BN and WC"), (std::vector<std::string>{"BN", "WC"}));
+}
+
+TEST(MiningMentions, CheckExplainsRejections) {
+  EXPECT_EQ(check_formula_word("NSW").reason, "known non-material acronym");
+  EXPECT_EQ(check_formula_word("CVD").reason, "known non-material acronym");
+  EXPECT_EQ(check_formula_word("CNO").reason, "capital letters only (an acronym)");
+  EXPECT_EQ(check_formula_word("In").reason, "an English word");
+  EXPECT_EQ(check_formula_word("V").reason, "a single letter (pronoun, unit or label)");
+  EXPECT_EQ(check_formula_word("S1").reason, "an element with a number (a sample label)");
+  EXPECT_TRUE(check_formula_word("LiFePO4").accepted);
+  EXPECT_EQ(check_formula_word("LiFePO4").reduced, "LiFePO4");
+}
+
+}  // namespace
+}  // namespace pb::mining
