@@ -6,8 +6,11 @@
 #include <algorithm>
 #include <charconv>
 #include <ctime>
+#include <memory>
+#include <mutex>
 #include <regex>
 #include <set>
+#include <unordered_map>
 
 #include "crystal/optimade_json.hpp"
 #include "optimade/filter.hpp"
@@ -275,12 +278,44 @@ ordered_json ordered(const nlohmann::json& v) {
 }
 
 // Structures need the crystal code for fields the SQL does not hold (positions, species...).
-nlohmann::json derived_attributes(DbPool::Lease& db, const std::string& id) {
-  std::int64_t n = 0;
-  std::from_chars(id.data(), id.data() + id.size(), n);
-  auto record = db.repos().structures->get(n);
-  if (!record) return nlohmann::json::object();
-  return crystal::optimade_attributes(store::to_structure(*record));
+// Computing them costs more than the rest of an entry, and a stored structure never changes
+// (it is keyed by the hash of its source text), so they are cached by id and content hash.
+// Access control is not affected: an entry reaches this point only after the caller's
+// connection returned its row.
+class DerivedCache {
+ public:
+  using Value = std::shared_ptr<const ordered_json>;
+
+  Value get(DbPool::Lease& db, std::int64_t id, const std::string& hash) {
+    {
+      std::lock_guard lock(mutex_);
+      auto it = entries_.find(id);
+      if (it != entries_.end() && it->second.hash == hash) return it->second.value;
+    }
+    auto record = db.repos().structures->get(id);
+    Value value = std::make_shared<const ordered_json>(
+        record ? ordered(crystal::optimade_attributes(store::to_structure(*record)))
+               : ordered_json::object());
+    std::lock_guard lock(mutex_);
+    // Bounded by dropping everything at the limit: simple, and a page refills it cheaply.
+    if (entries_.size() >= kCapacity) entries_.clear();
+    entries_[id] = {hash, value};
+    return value;
+  }
+
+ private:
+  static constexpr std::size_t kCapacity = 4096;
+  struct Entry {
+    std::string hash;
+    Value value;
+  };
+  std::mutex mutex_;
+  std::unordered_map<std::int64_t, Entry> entries_;
+};
+
+DerivedCache& derived_cache() {
+  static DerivedCache cache;
+  return cache;
 }
 
 // One page of entries (or the entries named by `ids`), with relationships and included refs.
@@ -316,7 +351,7 @@ ordered_json entries(Context& ctx, DbPool::Lease& db, EntryType type, const List
 
   std::string select = "SELECT " + std::string(optimade::id_sql(type));
   const bool structures = type == EntryType::structures;
-  if (structures) select += ", " + alias + ".reference_id";
+  if (structures) select += ", " + alias + ".reference_id, " + alias + ".content_hash";
   bool need_derived = false;
   std::vector<const optimade::FieldInfo*> from_sql;
   for (const auto* f : l.fields) {
@@ -343,20 +378,20 @@ ordered_json entries(Context& ctx, DbPool::Lease& db, EntryType type, const List
     e["id"] = st.column_text(0);
     e["type"] = type_name;
     ordered_json attributes = ordered_json::object();
-    int col = structures ? 2 : 1;
+    int col = structures ? 3 : 1;
     for (const auto* f : from_sql) attributes[f->name] = column_value(st, col++, f->type);
     if (need_derived) {
-      nlohmann::json derived = derived_attributes(db, st.column_text(0));
+      auto derived = derived_cache().get(db, st.column_int64(0), st.column_text(2));
       for (const auto* f : l.fields) {
         if (!f->sql.empty()) continue;
-        auto it = derived.find(f->name);
-        attributes[f->name] = it == derived.end() ? ordered_json(nullptr) : ordered(*it);
+        auto it = derived->find(f->name);
+        attributes[f->name] = it == derived->end() ? ordered_json(nullptr) : *it;
       }
     }
     for (const auto& name : l.unknown_fields) attributes[name] = nullptr;
     // Keep the order of fields() in the output, whatever order the SQL produced.
     ordered_json sorted = ordered_json::object();
-    for (const auto* f : l.fields) sorted[f->name] = attributes[f->name];
+    for (const auto* f : l.fields) sorted[f->name] = std::move(attributes[f->name]);
     for (const auto& name : l.unknown_fields) sorted[name] = nullptr;
     e["attributes"] = std::move(sorted);
     if (structures && !st.is_null(1)) {

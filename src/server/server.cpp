@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "server/http.hpp"
+#include "server/static_files.hpp"
 #include "util/error.hpp"
 
 namespace pb::server {
@@ -314,13 +315,7 @@ int serve(const ServeOptions& options) {
 
   add_optimade_routes(http, state);
   add_api_routes(http, state);
-  http.Get("/", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(
-        "<!doctype html><title>Phasebook</title><h1>Phasebook</h1><p>OPTIMADE API: "
-        "<a href=\"/optimade/v1/info\">/optimade/v1/info</a>. Native API: <a "
-        "href=\"/api/openapi.json\">/api/openapi.json</a>.</p>",
-        "text/html");
-  });
+  add_static_routes(http, state);  // last: the API routes take precedence
 
   int port = options.port;
   if (port == 0) {

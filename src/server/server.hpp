@@ -25,6 +25,8 @@ struct ServeOptions {
   std::string access_log;     ///< file for the JSON access log; empty: stderr
   int max_page_limit = 1000;  ///< OPTIMADE page_limit above this gets 403
   int default_page_limit = 20;
+  /// The built web UI served at `/`; empty: the build's web/dist (docs/web.md).
+  std::filesystem::path web_dir;
   bool test_endpoints = false;  ///< /api/_test/sleep, for the shutdown test
   /// Called once the socket listens, with the URL ("http://127.0.0.1:8080").
   std::function<void(const std::string&)> on_listening;
