@@ -224,6 +224,9 @@ httplib::Server::Handler guarded(ServerState& state, bool optimade, Handler hand
                     std::chrono::milliseconds(state.options.request_time_limit_ms)};
     int status = 500;
     std::string detail;
+    // OPTIMADE is public and read-only: any web page may query it. Credentials are not allowed
+    // cross-origin with "*", so this opens nothing that a cookie would protect.
+    if (optimade) res.set_header("Access-Control-Allow-Origin", "*");
     try {
       ctx.who = identify(state, req);
       note_user(ctx.who.name);

@@ -350,6 +350,12 @@ class OptimadeShape(unittest.TestCase):
         self.assertIn("_phasebook_substances",
                       info["data"]["attributes"]["entry_types_by_format"]["json"])
 
+    def test_cors_on_optimade_only(self):
+        r = urllib.request.urlopen(f"{BASE}/optimade/v1/info")
+        self.assertEqual(r.headers["Access-Control-Allow-Origin"], "*")
+        self.assertTrue(r.headers["Content-Type"].startswith("application/vnd.api+json"))
+        self.assertIsNone(urllib.request.urlopen(f"{BASE}/api/me").headers["Access-Control-Allow-Origin"])
+
     def test_gzip_when_accepted(self):
         r = urllib.request.urlopen(urllib.request.Request(
             f"{BASE}/optimade/v1/structures?page_limit=50", headers={"Accept-Encoding": "gzip"}))
