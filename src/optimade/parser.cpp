@@ -519,6 +519,15 @@ void append_node(std::string& out, const Node& n) {
   }
 }
 
+// Fails at the first AND, OR or NOT that lies deeper than kMaxBooleanDepth.
+void check_boolean_depth(const Node& n, std::size_t depth) {
+  if (n.children.empty()) return;
+  if (depth + 1 > kMaxBooleanDepth)
+    throw FilterError(n.column, "AND, OR and NOT nest more than " +
+                                    std::to_string(kMaxBooleanDepth) + " levels deep here");
+  for (const auto& child : n.children) check_boolean_depth(*child, depth + 1);
+}
+
 }  // namespace
 
 FilterError::FilterError(std::size_t column, std::string message)
@@ -563,6 +572,10 @@ std::string Filter::to_string() const {
   return out;
 }
 
-Filter parse_filter(std::string_view text) { return Filter(Parser(text).run(), std::string(text)); }
+Filter parse_filter(std::string_view text) {
+  std::shared_ptr<const Node> root = Parser(text).run();
+  check_boolean_depth(*root, 0);
+  return Filter(std::move(root), std::string(text));
+}
 
 }  // namespace pb::optimade

@@ -32,20 +32,33 @@ void append(Frag& out, const Frag& part) {
   out.params.insert(out.params.end(), part.params.begin(), part.params.end());
 }
 
-// Joins as a balanced tree of parenthesised pairs: SQLite limits expression depth (1000 by
-// default), and a filter may chain thousands of ANDs.
-Frag join(std::vector<Frag>& parts, std::size_t begin, std::size_t end, const char* op) {
-  if (end - begin == 1) return std::move(parts[begin]);
-  const std::size_t mid = begin + (end - begin) / 2;
-  Frag out = text("(");
-  append(out, join(parts, begin, mid, op));
-  out.sql += op;
-  append(out, join(parts, mid, end, op));
-  out.sql += ')';
-  return out;
-}
+// Joins terms as "(a AND b AND c)": flat runs of at most kRun terms, themselves joined the same
+// way when there are more. SQLite bounds both the expression depth (1000) and, harder, its
+// parser stack (100 entries in Debian's 3.40: about 2 per parenthesis), so a filter level costs
+// one parenthesis and a chain of thousands of terms a few.
+constexpr std::size_t kRun = 8;
 
-Frag join(std::vector<Frag> parts, const char* op) { return join(parts, 0, parts.size(), op); }
+Frag join(std::vector<Frag> parts, const char* op) {
+  while (parts.size() > 1) {
+    std::vector<Frag> runs;
+    for (std::size_t begin = 0; begin < parts.size(); begin += kRun) {
+      const std::size_t end = std::min(parts.size(), begin + kRun);
+      if (end - begin == 1) {
+        runs.push_back(std::move(parts[begin]));
+        continue;
+      }
+      Frag run = text("(");
+      for (std::size_t i = begin; i < end; ++i) {
+        if (i > begin) run.sql += op;
+        append(run, parts[i]);
+      }
+      run.sql += ')';
+      runs.push_back(std::move(run));
+    }
+    parts = std::move(runs);
+  }
+  return std::move(parts.front());
+}
 
 const char* sql_op(Op op) {
   switch (op) {
@@ -216,7 +229,9 @@ class Translator {
   Translator(EntryType type, const SqlOptions& options) : type_(type), options_(options) {}
 
   SqlWhere run(const Node& root) {
-    Frag f = node(root);
+    Frag f = text("(");
+    append(f, node(root));
+    f.sql += ')';
     // SQLite binds at most 32766 parameters (SQLITE_MAX_VARIABLE_NUMBER since 3.32).
     constexpr std::size_t kMaxParams = 30000;
     if (f.params.size() > kMaxParams)
@@ -267,9 +282,10 @@ class Translator {
         return join(std::move(parts), n.kind == Node::Kind::and_ ? " AND " : " OR ");
       }
       case Node::Kind::not_: {
-        Frag out = text("(NOT ");
+        // Every operand is atomic or parenthesised, and NOT binds tighter than AND and OR: no
+        // parentheses of its own (see join()).
+        Frag out = text("NOT ");
         append(out, node(*n.children[0]));
-        out.sql += ')';
         return out;
       }
       case Node::Kind::compare:

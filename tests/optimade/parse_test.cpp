@@ -137,6 +137,11 @@ TEST(FilterParse, NestingIsBounded) {
   std::string nots;
   for (int i = 0; i < 100000; ++i) nots += "NOT (";
   EXPECT_THROW(parse_filter(nots), FilterError);
+  // AND, OR and NOT nest at most kMaxBooleanDepth levels; the error points at the level.
+  std::string nested = "x = 1";
+  for (std::size_t i = 0; i < kMaxBooleanDepth; ++i) nested = "NOT (" + nested + ")";
+  EXPECT_EQ(parse_filter(nested).to_string().substr(0, 10), "(NOT (NOT ");
+  EXPECT_THROW(parse_filter("y = 1 OR NOT (" + nested + ")"), FilterError);
   // Long flat chains are not nesting: one n-ary node.
   std::string chain = "x = 0";
   for (int i = 1; i < 20000; ++i) chain += " AND x = " + std::to_string(i);

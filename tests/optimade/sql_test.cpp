@@ -448,3 +448,54 @@ TEST(OptimadeTimestamps, Rfc3339ToUtc) {
 }
 
 }  // namespace
+
+namespace {
+
+// The deepest filters the parser accepts must still pass SQLite's own parser (its stack is
+// fixed at 100 entries in Debian's 3.40) and expression-depth limit, with the heaviest
+// comparisons at the bottom and the caller's dataset condition around them.
+TEST_F(OptimadeSql, DeepestFiltersRunInSqlite) {
+  const std::pair<const char*, const char*> levels[] = {
+      {"NOT (nelements = 1 OR ", ")"},  {"(nelements = 1 AND NOT ", ")"},
+      {"NOT (nelements = 1 AND ", ")"}, {"(NOT ", " OR nelements = 1)"},
+      {"(nelements = 1 OR ", ")"},      {"(", " AND nelements = 1)"},
+  };
+  const char* leaves[] = {
+      "_phasebook_property_ionic_conductivity HAS ONLY > 1",
+      "elements:elements HAS ONLY \"Li\":\"Li\", STARTS \"O\":ENDS \"x\"",
+      "_phasebook_reference_year > 3 AND id = \"7\" AND lattice_vectors IS KNOWN",
+  };
+  for (const auto& [pre, post] : levels) {
+    for (const char* leaf : leaves) {
+      std::string filter = leaf, deepest;
+      for (;;) {
+        std::string deeper = pre + filter + post;
+        try {
+          parse_filter(deeper);
+        } catch (const FilterError&) {
+          break;
+        }
+        filter = std::move(deeper);
+      }
+      const SqlWhere w = to_sql(parse_filter(filter), EntryType::structures, {{"public"}});
+      EXPECT_NO_THROW({
+        auto st = db->connection().prepare(
+            "SELECT count(*) FROM structure AS s WHERE "
+            "s.dataset IN (?) AND " +
+            w.sql);
+        bind_params(st, w.params, bind_params(st, {std::string("public")}));
+        st.step();
+      }) << filter;
+    }
+  }
+}
+
+TEST_F(OptimadeSql, ParenthesesThatGroupNothingAreFree) {
+  std::string parens;
+  for (std::size_t i = 0; i + 1 < kMaxFilterDepth; ++i) parens += "(";
+  parens += "NOT nelements = 2";
+  for (std::size_t i = 0; i + 1 < kMaxFilterDepth; ++i) parens += ")";
+  EXPECT_EQ(query(parens), expect_structures([](auto& s) { return s.elements.size() != 2; }));
+}
+
+}  // namespace
