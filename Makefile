@@ -5,7 +5,7 @@ BUILD_DIR  := build/$(PRESET)
 FUZZ_SECONDS ?= 600
 CTEST_JOBS ?= 2
 
-.PHONY: all deps configure build test demo bench fuzz format lint clean
+.PHONY: all deps configure build web test demo bench fuzz format lint clean
 
 all: build
 
@@ -15,8 +15,14 @@ deps:
 configure: deps
 	@cmake --preset $(PRESET) >/dev/null
 
-build: configure
+build: configure web
 	@cmake --build --preset $(PRESET)
+
+# The web UI (web/: TypeScript + Vite) into web/dist, which `phasebook serve` offers at /.
+# `npm ci` runs only when node_modules is missing or older than package-lock.json.
+web: deps
+	@cd web && { [ node_modules/.package-lock.json -nt package-lock.json ] || \
+	  npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build -- --logLevel warn
 
 # Every CTest suite: unit, corpus (reads ../shared in place), CLI and peer agreement.
 test: build

@@ -32,6 +32,8 @@ Runner add_serve_command(CLI::App& app) {
   cmd->add_option("--max-page-limit", o->max_page_limit,
                   "Largest OPTIMADE page_limit (default 1000)")
       ->check(CLI::Range(1, 100000));
+  cmd->add_option("--web", o->web_dir,
+                  "Directory of the built web UI served at / (default: the build's web/dist)");
   // Hidden: registers /api/_test/sleep for the graceful-shutdown test.
   cmd->add_flag("--test-endpoints", o->test_endpoints)->group("");
   return [db, o]() {

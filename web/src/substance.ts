@@ -1,8 +1,9 @@
 // The substance page: identity, why each member belongs, linked structures with a 3D viewer,
 // properties as a table and plotted against temperature, phase diagrams, references and
 // downloads. Loaded on demand (it pulls in 3Dmol and Plotly).
-import { ApiError, structureUrl, substance as fetchSubstance, type Member, type Property, type Reference, type StructureRecord, type Substance } from './api';
+import { ApiError, me, structureUrl, substance as fetchSubstance, type Member, type Property, type Reference, type StructureRecord, type Substance } from './api';
 import { fmt, formula, h, link, message } from './dom';
+import { editingSection } from './editing';
 import { plotPhaseDiagram, plotProperty } from './plot';
 import { StructureViewer } from './viewer';
 
@@ -110,8 +111,9 @@ function propertiesTable(props: Property[], refs: Map<number, Reference>): HTMLE
 
 export async function renderSubstance(main: HTMLElement, id: string): Promise<void> {
   let s: Substance;
+  let role = 'guest';
   try {
-    s = await fetchSubstance(id);
+    [s, role] = await Promise.all([fetchSubstance(id), me().then((w) => w.role).catch(() => 'guest')]);
   } catch (e) {
     document.title = 'Substance not found · Phasebook';
     main.replaceChildren(h('h1', {}, 'Substance'), message('error', e instanceof ApiError && e.status === 404 ? `There is no substance '${id}' (or it is not visible to you).` : `The substance could not be loaded: ${e instanceof Error ? e.message : String(e)}`));
@@ -140,7 +142,9 @@ export async function renderSubstance(main: HTMLElement, id: string): Promise<vo
     h('dt', {}, 'Dataset'),
     h('dd', {}, s.dataset),
   );
-  const merged = s.requested_id && s.requested_id !== s.id ? message('info', `Substance ${s.requested_id} was merged into ${s.id}.`) : null;
+  const notice = sessionStorage.getItem('pb_notice');
+  sessionStorage.removeItem('pb_notice');
+  const merged = notice ? message('info', notice) : s.requested_id && s.requested_id !== s.id ? message('info', `Substance ${s.requested_id} was merged into ${s.id}.`) : null;
 
   const viewer = new StructureViewer();
   const viewerSection = section('viewer', '3D structure', s.structures.some((x) => x.sites?.length) ? viewer.element : message('info', 'No linked structure has atomic positions.'));
@@ -169,6 +173,7 @@ export async function renderSubstance(main: HTMLElement, id: string): Promise<vo
       'References',
       s.references.length ? h('ol', { class: 'references' }, s.references.map((r) => h('li', { id: `ref-${r.id}` }, ...citation(r)))) : message('info', 'No linked references.'),
     ),
+    role === 'editor' || role === 'admin' ? editingSection(s) : '',
     section('downloads', 'Downloads', h('p', {}, 'Everything on this page as ', h('a', { href: `/api/substances/${encodeURIComponent(s.id)}?sites=true`, download: `${s.id}.json`, id: 'download-substance-json' }, 'JSON'), '.'), s.structures.length ? h('ul', {}, s.structures.map((x) => h('li', {}, `Structure #${x.id} (${x.chemical_formula_reduced}): `, downloads(x.id)))) : ''),
   );
 

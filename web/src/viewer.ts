@@ -21,9 +21,9 @@ interface Viewer {
 }
 
 const STYLES: Record<string, object> = {
-  'ball-and-stick': { sphere: { scale: 0.28 }, stick: { radius: 0.12 } },
-  spacefill: { sphere: { scale: 0.9 } },
-  sticks: { stick: { radius: 0.15 } },
+  'ball-and-stick': { sphere: { scale: 0.28, colorscheme: 'Jmol' }, stick: { radius: 0.12, colorscheme: 'Jmol' } },
+  spacefill: { sphere: { scale: 0.9, colorscheme: 'Jmol' } },
+  sticks: { stick: { radius: 0.15, colorscheme: 'Jmol' } },
 };
 
 function cartesian(frac: Vec, m: number[][]): Vec {
