@@ -99,7 +99,9 @@ async function main() {
   run(['user', 'add', 'alice', '--role', 'member', '--db', db], 'correct horse battery staple\n');
   run(['user', 'add', 'erin', '--role', 'editor', '--db', db], 'editor password 123\n');
   // One structure of the Li-La-Zr-O results becomes members-only data (docs/api.md).
-  execFileSync('sqlite3', [db, "INSERT INTO dataset VALUES ('lab', 'members', 'unpublished', datetime()); UPDATE structure SET dataset = 'lab' WHERE space_group_number = 142 AND chemical_formula_reduced = 'La3Li7O12Zr2';"]);
+  // (Python's sqlite3 module: python3 is installed by scripts/install-deps, the sqlite3 shell is not.)
+  const restrict = "INSERT INTO dataset VALUES ('lab', 'members', 'unpublished', datetime()); UPDATE structure SET dataset = 'lab' WHERE space_group_number = 142 AND chemical_formula_reduced = 'La3Li7O12Zr2';";
+  execFileSync('/usr/bin/python3', ['-c', 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()', db, restrict]);
   const base = await startServer(db);
   console.log(`server at ${base}`);
 
@@ -165,6 +167,16 @@ async function main() {
     if (s.host_formula === 'Li7La3Zr2O12' && (!llzo || s.properties.length > llzo.properties.length)) llzo = s;
   }
   if (!check(llzo !== null, 'the results hold a Li7La3Zr2O12 substance')) throw new Error('no Li7La3Zr2O12 substance');
+  // A pseudo-binary diagram with LLZO as one of its phases, to be drawn on the substance page.
+  const diagram = {
+    system: 'Li2O-La2Zr2O7', kind: 'binary', title: 'Li2O-La2Zr2O7 (test sketch)',
+    axes: [{ name: 'x(Li2O)', unit: '1', min: 0, max: 1 }, { name: 'T', unit: 'K', min: 900, max: 1700 }],
+    phases: [{ name: 'garnet', formula: 'Li7La3Zr2O12', substance_id: llzo.id }, { name: 'LIQUID' }],
+    boundaries: [{ label: 'liquidus', points: [[0.2, 1650], [0.5, 1450], [0.8, 1300]] }, { label: 'solvus', points: [[0.4, 1000], [0.6, 1100]] }],
+  };
+  fs.writeFileSync(path.join(tmp, 'diagram.json'), JSON.stringify(diagram));
+  run(['ingest', 'phase-diagrams', '--db', db, path.join(tmp, 'diagram.json')]);
+  llzo = await api(base, `/api/substances/${llzo.id}`);
   await page.click(`#results-table a[href="/substances/${llzo.id}"] >> nth=0`);
   await page.waitForSelector('#substance-title');
   check((await page.textContent('#substance-title')).includes('Li7La3Zr2O12'), 'the substance page shows the host formula');
@@ -189,6 +201,8 @@ async function main() {
   await page.waitForSelector('main[data-ready="true"]');
   const points = await page.locator(`#plot-${kind} .scatterlayer .point`).count();
   check(points === withT && points === llzo.properties.length && points > 0, `the ${kind} plot has ${points} points (API: ${llzo.properties.length} properties)`);
+  const lines = await page.locator('#diagrams .plot .scatterlayer .trace').count();
+  check(llzo.phase_diagrams.length === 1 && lines === 2, `the linked phase diagram is drawn with its ${lines} boundaries`);
   await page.screenshot({ path: path.join(artifacts, 'substance.png'), fullPage: true });
   await page.locator('#viewer').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(artifacts, 'substance-viewer.png') });

@@ -54,12 +54,14 @@ export async function plotProperty(el: HTMLElement, kind: string, properties: Pr
 
 /// A phase diagram from its boundary polylines (axes as the diagram record gives them).
 export async function plotPhaseDiagram(el: HTMLElement, diagram: { system: string; title?: string; axes?: unknown; boundaries?: { label: string; points: [number, number][] }[] }): Promise<void> {
-  const axes = (diagram.axes ?? {}) as { x?: { label?: string; unit?: string } | string; y?: { label?: string; unit?: string } | string };
+  // Axes come as [x, y] objects ({name, unit}) (docs/database.md), or as {x, y}.
+  const raw = diagram.axes as unknown;
+  const [ax, ay] = Array.isArray(raw) ? [raw[0], raw[1]] : [(raw as { x?: unknown })?.x, (raw as { y?: unknown })?.y];
   const axisTitle = (a: unknown, fallback: string) => {
     if (typeof a === 'string') return a;
     const o = a as { label?: string; name?: string; unit?: string } | undefined;
     const name = o?.label ?? o?.name ?? fallback;
-    return o?.unit ? `${name} (${o.unit})` : name;
+    return o?.unit && o.unit !== '1' ? `${name} (${o.unit})` : name;
   };
   const data = (diagram.boundaries ?? []).map((b) => ({
     type: 'scatter' as const,
@@ -73,8 +75,8 @@ export async function plotPhaseDiagram(el: HTMLElement, diagram: { system: strin
     data,
     {
       title: { text: diagram.title || diagram.system },
-      xaxis: { title: { text: axisTitle(axes.x, 'composition') } },
-      yaxis: { title: { text: axisTitle(axes.y, 'temperature') } },
+      xaxis: { title: { text: axisTitle(ax, 'composition') } },
+      yaxis: { title: { text: axisTitle(ay, 'temperature') } },
       height: 360,
       margin: { l: 70, r: 20, t: 40, b: 50 },
     },

@@ -52,6 +52,7 @@ export class StructureViewer {
   private structure: StructureRecord | null = null;
   private supercell: Vec = [1, 1, 1];
   private style = 'ball-and-stick';
+  private bonds = true;
   private readonly caption = h('p', { class: 'viewer-caption', 'aria-live': 'polite' });
 
   constructor() {
@@ -64,6 +65,11 @@ export class StructureViewer {
     const style = h('select', { id: 'viewer-style' }, Object.keys(STYLES).map((t) => h('option', { value: t }, t)));
     style.addEventListener('change', () => {
       this.style = style.value;
+      this.draw();
+    });
+    const bonds = h('input', { type: 'checkbox', id: 'viewer-bonds', checked: true });
+    bonds.addEventListener('change', () => {
+      this.bonds = bonds.checked;
       this.draw();
     });
     const act = (label: string, f: (v: Viewer) => void) =>
@@ -79,6 +85,7 @@ export class StructureViewer {
         size,
         h('label', { for: 'viewer-style' }, ' Style '),
         style,
+        h('label', { for: 'viewer-bonds' }, bonds, ' Bonds '),
         act('⟲ Rotate', (v) => v.rotate(15, 'y')),
         act('⟳ Rotate', (v) => v.rotate(-15, 'y')),
         act('↻ Tilt', (v) => v.rotate(15, 'x')),
@@ -108,7 +115,10 @@ export class StructureViewer {
     v.removeAllModels();
     v.removeAllShapes();
     const model = v.addModel(toXyz(s, this.supercell), 'xyz');
-    model.setStyle({}, { ...STYLES[this.style] });
+    // Bonds are drawn between atoms closer than their covalent radii allow; without them, the
+    // ball-and-stick view is balls only.
+    const { stick, ...rest } = STYLES[this.style] as { stick?: object };
+    model.setStyle({}, this.bonds || !Object.keys(rest).length ? { ...rest, stick } : rest);
     this.drawCell(v, s.lattice_vectors);
     v.zoomTo();
     v.render();
