@@ -268,6 +268,20 @@ async function main() {
   check(redirected.id === llzo.id, `the merged id ${other} now answers for ${llzo.id}`);
   const audit = run(['substance', 'audit', '--db', db]);
   check(audit.includes(other) && audit.includes('erin'), 'the audit trail records the merge by erin');
+  // 8c. The editor adds a property value in S/cm at 350 K; table and plot gain it.
+  const before = (await api(base, `/api/substances/${llzo.id}`)).properties;
+  await page.fill('#p-kind', 'ionic_conductivity');
+  await page.fill('#p-value', '5e-4');
+  await page.fill('#p-unit', 'S/cm');
+  await page.fill('#p-temperature', '350');
+  await page.click('#property-form button[type="submit"]');
+  await page.waitForFunction((n) => document.querySelectorAll('#properties-table tbody tr').length === n, before.length + 1);
+  await page.waitForSelector('main[data-ready="true"]');
+  const after = (await api(base, `/api/substances/${llzo.id}`)).properties;
+  const added = after.find((p) => !before.some((q) => q.id === p.id));
+  check(added && Math.abs(added.value_si - 0.05) < 1e-12 && added.temperature_K === 350, 'the added value is stored in SI (5e-4 S/cm = 0.05 S/m) at 350 K');
+  const plotted = after.filter((p) => p.kind === 'ionic_conductivity' && p.temperature_K !== null && p.value_si !== null).length;
+  check((await page.locator('#plot-ionic_conductivity .scatterlayer .point').count()) === plotted, `the plot shows the new value (${plotted} points)`);
   await page.screenshot({ path: path.join(artifacts, 'substance-editor.png'), fullPage: true });
   await page.click('#logout');
   await page.waitForSelector('#login-open');
