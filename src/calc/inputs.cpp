@@ -169,6 +169,8 @@ nlohmann::json common_context(std::string_view code, const crystal::Structure& i
          {"pseudo_path", ps.path.string()},
          {"pseudo_kind", ps.kind},
          {"z_valence", ps.z_valence},
+         {"wfc_cutoff_ry", ps.wfc_cutoff_ry.value_or(0)},
+         {"rho_cutoff_ry", ps.rho_cutoff_ry.value_or(0)},
          {"magnetic", magnetic},
          {"magmom", moment},
          {"starting_magnetization",

@@ -5,7 +5,6 @@
 #include <algorithm>
 
 #include "calc/inputs.hpp"
-#include "calc/pseudo.hpp"
 #include "calc/template.hpp"
 #include "calc/units.hpp"
 
@@ -24,9 +23,8 @@ InputSet prepare_qe(const crystal::Structure& s, Task task, const Parameters& p,
   bool soft = false;
   for (const auto& sp : c["species"]) {
     soft = soft || sp["pseudo_kind"] != "NC";
-    Pseudo ps = read_upf_header(sp["pseudo_path"].get<std::string>());
-    suggested_wfc = std::max(suggested_wfc, ps.wfc_cutoff_ry.value_or(0));
-    suggested_rho = std::max(suggested_rho, ps.rho_cutoff_ry.value_or(0));
+    suggested_wfc = std::max(suggested_wfc, sp["wfc_cutoff_ry"].get<double>());
+    suggested_rho = std::max(suggested_rho, sp["rho_cutoff_ry"].get<double>());
   }
   std::string wfc_source = "parameter";
   if (ecutwfc <= 0) {

@@ -40,6 +40,8 @@ struct PrepareArgs {
   std::string out;
   std::vector<std::string> sets;
   std::vector<std::string> template_dirs;
+  bool dry_run = false;
+  int repeat = 1;
 };
 
 calc::Parameters parameters_from(const std::vector<std::string>& sets) {
@@ -49,6 +51,7 @@ calc::Parameters parameters_from(const std::vector<std::string>& sets) {
 }
 
 int run_prepare(const PrepareArgs& a) {
+  if (a.out.empty() && !a.dry_run) throw InvalidArgument("give -o DIR (or --dry-run)");
   const calc::CodeWriter& writer = calc::find_code(a.code);
   calc::Task task = calc::parse_task(a.task);
   calc::Parameters p = parameters_from(a.sets);
@@ -56,14 +59,22 @@ int run_prepare(const PrepareArgs& a) {
   for (const auto& d : a.template_dirs) templates.user_dirs.emplace_back(d);
   bool ok = true;
   auto loaded = load_structures(a.files, "", ok);
-  std::size_t written = 0;
+  std::size_t written = 0, generated = 0;
+  double seconds = 0;
   for (std::size_t i = 0; i < loaded.size(); ++i) {
     const auto& l = loaded[i];
     fs::path dir = a.out;
-    if (loaded.size() > 1)
+    if (loaded.size() > 1) {
       dir /= fmt::format("{:04}-{}", i + 1, l.structure.cell_composition().reduced_formula());
+    }
     try {
-      calc::InputSet in = writer.prepare(l.structure, task, p, templates);
+      // --repeat times the generation alone (benchmarks); the files are written once.
+      auto start = std::chrono::steady_clock::now();
+      calc::InputSet in;
+      for (int r = 0; r < a.repeat; ++r) in = writer.prepare(l.structure, task, p, templates);
+      seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      generated += static_cast<std::size_t>(a.repeat);
+      if (a.dry_run) continue;
       in.info["source"] = l.source;
       in.info["steps"] = in.steps;
       calc::write_input_set(in, dir);
@@ -76,6 +87,11 @@ int run_prepare(const PrepareArgs& a) {
       fmt::print(stderr, "{}: error: {}\n", l.source, e.what());
       ok = false;
     }
+  }
+  if (a.dry_run) {
+    fmt::print("{} inputs generated in {:.4f} s: {:.0f} structures/s\n", generated, seconds,
+               seconds > 0 ? static_cast<double>(generated) / seconds : 0.0);
+    return ok && generated > 0 ? kExitOk : kExitFailed;
   }
   return ok && written > 0 ? kExitOk : kExitFailed;
 }
@@ -322,9 +338,12 @@ Runner add_calc_command(CLI::App& app) {
   prep->add_option("files", prepare->files, "Structure files (CIF, POSCAR, ...)")->required();
   prep->add_option("-o,--out", prepare->out,
                    "Output directory (one sub-directory per structure "
-                   "when several)")
-      ->required();
+                   "when several); required unless --dry-run");
   prep->add_option("--set", prepare->sets, "NAME=VALUE parameter (see `calc params`); repeatable");
+  prep->add_flag("--dry-run", prepare->dry_run,
+                 "Generate the inputs without writing them; print the generation rate");
+  prep->add_option("--repeat", prepare->repeat, "Generate each input this many times (timing)")
+      ->check(CLI::PositiveNumber);
   prep->add_option("--templates", prepare->template_dirs,
                    "Directory with <code>/<file> templates overriding the built-in ones");
 

@@ -29,6 +29,8 @@ const std::pair<const char*, pb::cli::Runner (*)(CLI::App&)> kCommands[] = {
     {"db", pb::cli::add_db_command},
     {"search", pb::cli::add_search_command},
     {"mine", pb::cli::add_mine_command},
+    {"calc", pb::cli::add_calc_command},
+    {"plot", pb::cli::add_plot_command},
     {"ml", pb::cli::add_ml_command},
     {"serve", pb::cli::add_serve_command},
     {"user", pb::cli::add_user_command},
