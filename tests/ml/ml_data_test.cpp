@@ -23,7 +23,7 @@ std::string write_temp(const std::string& name, const std::string& text) {
   return path.string();
 }
 
-TEST(Folds, GroupedFoldsNeverShareAGroup) {
+TEST(mlFolds, GroupedFoldsNeverShareAGroup) {
   std::vector<std::string> groups;
   for (int i = 0; i < 500; ++i) groups.push_back("g" + std::to_string((i * 7919) % 97));
   for (std::uint64_t seed : {0u, 1u, 99u}) {
@@ -39,7 +39,7 @@ TEST(Folds, GroupedFoldsNeverShareAGroup) {
   }
 }
 
-TEST(Folds, ShuffledFoldsAreBalancedAndReproducible) {
+TEST(mlFolds, ShuffledFoldsAreBalancedAndReproducible) {
   auto a = make_folds(103, nullptr, 5, 3), b = make_folds(103, nullptr, 5, 3);
   EXPECT_EQ(a, b);
   EXPECT_NE(a, make_folds(103, nullptr, 5, 4));
@@ -49,7 +49,7 @@ TEST(Folds, ShuffledFoldsAreBalancedAndReproducible) {
   EXPECT_THROW(make_folds(3, nullptr, 5, 0), std::exception);
 }
 
-TEST(Scores, R2RmseMae) {
+TEST(mlScores, R2RmseMae) {
   std::vector<double> t{1, 2, 3, 4}, p{1, 2, 3, 5};
   Scores s = score(t, p);
   EXPECT_DOUBLE_EQ(s.rmse, 0.5);
@@ -57,7 +57,7 @@ TEST(Scores, R2RmseMae) {
   EXPECT_DOUBLE_EQ(s.r2, 1 - 1.0 / 5.0);
 }
 
-TEST(Missing, PolicyImputesOrDropsPerColumn) {
+TEST(mlMissing, PolicyImputesOrDropsPerColumn) {
   MissingPolicy p;
   p.add("cond.t=drop");
   p.add("cond.*=mean");
@@ -77,7 +77,7 @@ TEST(Missing, PolicyImputesOrDropsPerColumn) {
   EXPECT_DOUBLE_EQ(row[1], 3.0);
 }
 
-TEST(Dataset, DropsRowsWithReasonsAndKeepsTheDeclaredPolicy) {
+TEST(mlDataset, DropsRowsWithReasonsAndKeepsTheDeclaredPolicy) {
   std::string csv = write_temp("pb_ml_missing.csv",
                                "formula,T,kind,y\n"
                                "NaCl,300,a,1.0\n"
@@ -111,7 +111,7 @@ TEST(Dataset, DropsRowsWithReasonsAndKeepsTheDeclaredPolicy) {
   EXPECT_EQ(data.x(1, static_cast<std::size_t>(name - data.names.begin())), 1.0);
 }
 
-TEST(Descriptors, InterfacePairsHaveBothSidesDifferencesAndBaselines) {
+TEST(mlDescriptors, InterfacePairsHaveBothSidesDifferencesAndBaselines) {
   ColumnSpec c;
   c.target = "h";
   c.formula = "a";
@@ -145,7 +145,7 @@ TEST(Descriptors, InterfacePairsHaveBothSidesDifferencesAndBaselines) {
   EXPECT_LT(at("baseline.log10_dmm_h"), 3.7);
 }
 
-TEST(Descriptors, SelectionAndVersionTravelWithTheModel) {
+TEST(mlDescriptors, SelectionAndVersionTravelWithTheModel) {
   ColumnSpec c;
   c.target = "y";
   c.formula = "f";
@@ -164,7 +164,7 @@ TEST(Descriptors, SelectionAndVersionTravelWithTheModel) {
   EXPECT_THROW(g.from_json(j), std::exception);
 }
 
-TEST(Miedema, SignsAndSizesOfKnownAlloys) {
+TEST(mlMiedema, SignsAndSizesOfKnownAlloys) {
   // Miedema's model: Fe-Al and Ni-Al mix strongly exothermically, Fe-Cu and Ag-Ni endothermically.
   auto feal = miedema_enthalpy(26, 13, 0.5), nial = miedema_enthalpy(28, 13, 0.5);
   auto fecu = miedema_enthalpy(26, 29, 0.5), agni = miedema_enthalpy(47, 28, 0.5);
@@ -181,7 +181,7 @@ TEST(Miedema, SignsAndSizesOfKnownAlloys) {
   EXPECT_NEAR(p.enthalpy, *miedema_enthalpy(29, 31, 0.5), 1e-12);
 }
 
-TEST(Mismatch, IdenticalSidesTransmitFullyInAmmAndHalfInDmm) {
+TEST(mlMismatch, IdenticalSidesTransmitFullyInAmmAndHalfInDmm) {
   std::vector<std::pair<int, double>> si{{14, 1.0}};
   double nan = std::nan("");
   Acoustic a = complete_acoustic(si, {nan, 2.33, nan, 645, nan, nan});

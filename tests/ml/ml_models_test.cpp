@@ -41,7 +41,7 @@ struct PriorDraw {
   }
 };
 
-TEST(Gpr, RecoversLengthScaleAndNoiseOfItsOwnProcess) {
+TEST(mlGpr, RecoversLengthScaleAndNoiseOfItsOwnProcess) {
   const double length = 0.6, noise = 0.1;
   PriorDraw f(length, 7);
   std::mt19937_64 rng(11);
@@ -71,7 +71,7 @@ TEST(Gpr, RecoversLengthScaleAndNoiseOfItsOwnProcess) {
   EXPECT_GE(inside, 180);
 }
 
-TEST(Gpr, InterpolatesNoiseFreeData) {
+TEST(mlGpr, InterpolatesNoiseFreeData) {
   Matrix x(25, 2);
   std::vector<double> y(25);
   for (std::size_t i = 0; i < 25; ++i) {
@@ -89,7 +89,7 @@ TEST(Gpr, InterpolatesNoiseFreeData) {
   }
 }
 
-TEST(Gpr, ArdSwitchesOffAnIrrelevantFeature) {
+TEST(mlGpr, ArdSwitchesOffAnIrrelevantFeature) {
   std::mt19937_64 rng(3);
   std::uniform_real_distribution<double> u(-2, 2);
   Matrix x(150, 2);
@@ -105,7 +105,7 @@ TEST(Gpr, ArdSwitchesOffAnIrrelevantFeature) {
   EXPECT_GT(fitted.at("length_scale_1"), 10 * fitted.at("length_scale_0"));
 }
 
-TEST(Xgb, ReproducesAStep) {
+TEST(mlXgb, ReproducesAStep) {
   Matrix x(200, 1);
   std::vector<double> y(200);
   for (std::size_t i = 0; i < 200; ++i) {
@@ -119,7 +119,7 @@ TEST(Xgb, ReproducesAStep) {
   for (std::size_t i = 0; i < 200; ++i) EXPECT_NEAR(p[i], y[i], 0.05) << "x=" << x(i, 0);
 }
 
-TEST(Svr, FitsALine) {
+TEST(mlSvr, FitsALine) {
   Matrix x(100, 1);
   std::vector<double> y(100);
   for (std::size_t i = 0; i < 100; ++i) {
@@ -133,7 +133,7 @@ TEST(Svr, FitsALine) {
   for (std::size_t i = 0; i < 100; ++i) EXPECT_NEAR(p[i], y[i], 0.03);
 }
 
-TEST(Models, SavedAndLoadedPredictIdentically) {
+TEST(mlModels, SavedAndLoadedPredictIdentically) {
   std::mt19937_64 rng(5);
   std::normal_distribution<double> n(0, 1);
   Matrix x(120, 3), q(30, 3);
@@ -166,7 +166,7 @@ TEST(Models, SavedAndLoadedPredictIdentically) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(Models, ParametersAreCheckedAgainstTheirDeclaration) {
+TEST(mlModels, ParametersAreCheckedAgainstTheirDeclaration) {
   const ModelKind& svr = find_model_kind("svr");
   EXPECT_THROW(resolve_params(svr, {{"C", "-1"}}), std::exception);
   EXPECT_THROW(resolve_params(svr, {{"gama", "1"}}), std::exception);

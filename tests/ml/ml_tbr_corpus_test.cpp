@@ -33,7 +33,7 @@ Dataset tbr(DescriptorConfig d) {
   return build_dataset(t, f, {});
 }
 
-TEST(TbrCorpus, ModelsReachASaneGroupedR2AndBeatTheBaselines) {
+TEST(mlTbrCorpus, ModelsReachASaneGroupedR2AndBeatTheBaselines) {
   if (!std::filesystem::exists(kTbr)) GTEST_SKIP() << kTbr << " is absent (../shared)";
   DescriptorConfig d;
   d.preset = "basic";

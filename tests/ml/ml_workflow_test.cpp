@@ -67,7 +67,7 @@ Fixture load(const std::string& csv, std::vector<std::string> groups = {"conditi
   return {std::move(f), std::move(data)};
 }
 
-TEST(Importance, PermutationRanksTheInformativeColumnAboveNoise) {
+TEST(mlImportance, PermutationRanksTheInformativeColumnAboveNoise) {
   auto dir = temp_dir("pb_ml_importance");
   Fixture fx = load(synthetic_csv(dir, 200, 1), {"composition", "conditions"});
   for (std::string kind : {"xgb", "svr", "linear"}) {
@@ -109,7 +109,7 @@ TEST(Importance, PermutationRanksTheInformativeColumnAboveNoise) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(Pipeline, CrossValidationIsReproducibleForASeed) {
+TEST(mlPipeline, CrossValidationIsReproducibleForASeed) {
   auto dir = temp_dir("pb_ml_cv");
   Fixture fx = load(synthetic_csv(dir, 150, 2));
   PipelineConfig config;
@@ -134,7 +134,7 @@ TEST(Pipeline, CrossValidationIsReproducibleForASeed) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(Pipeline, SaveLoadPredictIsIdentical) {
+TEST(mlPipeline, SaveLoadPredictIsIdentical) {
   auto dir = temp_dir("pb_ml_saved");
   std::string csv = synthetic_csv(dir, 120, 3);
   Fixture fx = load(csv, {"composition", "acoustic", "conditions"});
@@ -161,7 +161,7 @@ TEST(Pipeline, SaveLoadPredictIsIdentical) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(Screen, ConsensusKeepsWhatEveryModelRanksHigh) {
+TEST(mlScreen, ConsensusKeepsWhatEveryModelRanksHigh) {
   auto dir = temp_dir("pb_ml_screen");
   // Model 1 learns y = x1, model 2 learns y = x2 (linear, conditions only).
   for (int k = 1; k <= 2; ++k) {
