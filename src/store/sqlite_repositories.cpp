@@ -840,7 +840,10 @@ class SqliteSubstances final : public SubstanceRepository {
     std::vector<MemberRecord> current = members(from);
     std::vector<std::string> keys;
     std::vector<MemberRecord> moving;
-    for (const auto& [kind, id] : entries) {
+    for (const auto& entry : entries) {
+      // Named copies: clang 14 cannot capture structured bindings in a lambda.
+      const EntityKind kind = entry.first;
+      const std::int64_t id = entry.second;
       auto it = std::find_if(current.begin(), current.end(), [&](const MemberRecord& m) {
         return m.entity_kind == kind && m.entity_id == id;
       });
