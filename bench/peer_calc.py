@@ -53,9 +53,9 @@ def main():
 
         rates = []
         for _ in range(3):
-            out = subprocess.run([BIN, "calc", "prepare", "--dry-run", "--repeat", str(REPEAT),
-                                  "--set", "cell=as-is", "--set", f"pseudo_dir={pseudo_dir}",
-                                  *files], capture_output=True, text=True)
+            out = subprocess.run([BIN, "calc", "prepare", *files, "--dry-run", "--repeat",
+                                  str(REPEAT), "--set", "cell=as-is", "--set",
+                                  f"pseudo_dir={pseudo_dir}"], capture_output=True, text=True)
             line = [l for l in out.stdout.splitlines() if "structures/s" in l]
             if not line:
                 sys.exit(f"phasebook failed:\n{out.stderr[-2000:]}")

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <vector>
 
 #include "util/error.hpp"
@@ -14,28 +16,30 @@ namespace {
 
 struct Node {
   enum class Kind { kText, kValue, kSection, kInverted } kind = Kind::kText;
-  std::string text;  // literal text, or the name
-  std::size_t line = 0, column = 0;
+  std::string text;        // literal text, or the name
+  std::size_t offset = 0;  // of the tag, for error messages (line and column found on demand)
   std::vector<Node> children;
 };
+
+SourceLocation locate(std::string_view text, std::string_view source, std::size_t at) {
+  std::size_t line = 1, col = 1;
+  for (std::size_t i = 0; i < at && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return {std::string(source), line, col};
+}
 
 struct Parser {
   std::string_view text;
   std::string_view source;
   std::size_t pos = 0;
 
-  SourceLocation where(std::size_t at) const {
-    std::size_t line = 1, col = 1;
-    for (std::size_t i = 0; i < at && i < text.size(); ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        col = 1;
-      } else {
-        ++col;
-      }
-    }
-    return {std::string(source), line, col};
-  }
+  SourceLocation where(std::size_t at) const { return locate(text, source, at); }
 
   // True when [begin, end) is the only non-blank content of its line; extends the range over
   // the line's indentation and newline so that standalone tags leave no blank line.
@@ -58,7 +62,7 @@ struct Parser {
     while (pos < text.size()) {
       std::size_t tag = text.find("{{", pos);
       if (tag == std::string_view::npos) {
-        out.push_back({Node::Kind::kText, std::string(text.substr(pos)), 0, 0, {}});
+        out.push_back({Node::Kind::kText, std::string(text.substr(pos)), 0, {}});
         pos = text.size();
         break;
       }
@@ -74,21 +78,21 @@ struct Parser {
       std::size_t begin = tag, end = close + 2;
       if (block) standalone(begin, end);
       if (begin > pos) {
-        out.push_back({Node::Kind::kText, std::string(text.substr(pos, begin - pos)), 0, 0, {}});
+        out.push_back({Node::Kind::kText, std::string(text.substr(pos, begin - pos)), 0, {}});
       }
       pos = end;
-      SourceLocation at = where(tag);
       if (sigil == '!') continue;
       std::string name(block ? inner.substr(1) : inner);
       while (!name.empty() && name.front() == ' ') name.erase(0, 1);
-      if (name.empty()) throw ParseError(at, "empty tag", "write {{name}}");
+      if (name.empty()) throw ParseError(where(tag), "empty tag", "write {{name}}");
       if (sigil == '/') {
         if (name != open) {
-          throw ParseError(at, open.empty()
-                                   ? fmt::format("'{{{{/{}}}}}' closes no section", name)
-                                   : fmt::format("'{{{{/{}}}}}' where '{{{{/{}}}}}' was expected "
-                                                 "(section opened at line {})",
-                                                 name, open, where(open_at).line));
+          throw ParseError(where(tag),
+                           open.empty()
+                               ? fmt::format("'{{{{/{}}}}}' closes no section", name)
+                               : fmt::format("'{{{{/{}}}}}' where '{{{{/{}}}}}' was expected "
+                                             "(section opened at line {})",
+                                             name, open, where(open_at).line));
         }
         return out;
       }
@@ -96,8 +100,7 @@ struct Parser {
                 : sigil == '^' ? Node::Kind::kInverted
                                : Node::Kind::kValue,
                 name,
-                at.line,
-                at.column,
+                tag,
                 {}};
       if (block) node.children = parse(name, tag);
       out.push_back(std::move(node));
@@ -154,30 +157,31 @@ std::string scalar_text(const nlohmann::json& v) {
   return v.dump();
 }
 
-void render(const std::vector<Node>& nodes, Scopes& scopes, std::string_view source,
-            std::string& out) {
+void render(const std::vector<Node>& nodes, Scopes& scopes, std::string_view text,
+            std::string_view source, std::string& out) {
   for (const Node& n : nodes) {
     if (n.kind == Node::Kind::kText) {
       out += n.text;
       continue;
     }
     const nlohmann::json* v = lookup(scopes, n.text);
-    SourceLocation at{std::string(source), n.line, n.column};
     if (n.kind == Node::Kind::kValue) {
-      if (v == nullptr) throw ParseError(at, fmt::format("unknown name '{}'", n.text));
+      if (v == nullptr) {
+        throw ParseError(locate(text, source, n.offset), fmt::format("unknown name '{}'", n.text));
+      }
       out += scalar_text(*v);
     } else if (n.kind == Node::Kind::kInverted) {
-      if (!truthy(v)) render(n.children, scopes, source, out);
+      if (!truthy(v)) render(n.children, scopes, text, source, out);
     } else if (truthy(v)) {
       if (v->is_array()) {
         for (const auto& item : *v) {
           scopes.push_back(&item);
-          render(n.children, scopes, source, out);
+          render(n.children, scopes, text, source, out);
           scopes.pop_back();
         }
       } else {
         scopes.push_back(v);
-        render(n.children, scopes, source, out);
+        render(n.children, scopes, text, source, out);
         scopes.pop_back();
       }
     }
@@ -188,12 +192,25 @@ void render(const std::vector<Node>& nodes, Scopes& scopes, std::string_view sou
 
 std::string render_template(std::string_view text, const nlohmann::json& context,
                             std::string_view source) {
-  Parser p{text, source};
-  std::vector<Node> nodes = p.parse({}, 0);
+  // Parsed templates are kept by their text: inputs for thousands of structures reuse a handful.
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::shared_ptr<const std::vector<Node>>> cache;
+  std::shared_ptr<const std::vector<Node>> nodes;
+  {
+    std::lock_guard lock(mutex);
+    auto it = cache.find(std::string(text));
+    if (it != cache.end()) nodes = it->second;
+  }
+  if (!nodes) {
+    Parser p{text, source};
+    nodes = std::make_shared<const std::vector<Node>>(p.parse({}, 0));
+    std::lock_guard lock(mutex);
+    if (cache.size() < 256) cache.emplace(std::string(text), nodes);
+  }
   Scopes scopes{&context};
   std::string out;
   out.reserve(text.size() * 2);
-  render(nodes, scopes, source, out);
+  render(*nodes, scopes, text, source, out);
   return out;
 }
 

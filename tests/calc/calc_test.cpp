@@ -33,7 +33,7 @@ crystal::Structure silicon() {
   return r.structures.at(0).structure;
 }
 
-TEST(Template, RendersValuesSectionsAndInvertedSections) {
+TEST(CalcTemplate, RendersValuesSectionsAndInvertedSections) {
   nlohmann::json c = {{"a", 20.0},
                       {"name", "Si"},
                       {"spin", false},
@@ -48,7 +48,7 @@ TEST(Template, RendersValuesSectionsAndInvertedSections) {
   EXPECT_EQ(render_template("{{#words}}{{.}},{{/words}}{{! comment }}", c), "p,q,");
 }
 
-TEST(Template, ErrorsAreLocated) {
+TEST(CalcTemplate, ErrorsAreLocated) {
   nlohmann::json c = {{"a", 1}};
   try {
     render_template("x\n  {{ecutwfc}}\n", c, "scf.in");
@@ -63,7 +63,7 @@ TEST(Template, ErrorsAreLocated) {
   EXPECT_THROW(render_template("{{a", c), ParseError);
 }
 
-TEST(Parameters, DeclaredOnceWithBounds) {
+TEST(CalcParameters, DeclaredOnceWithBounds) {
   Parameters p = default_parameters();
   EXPECT_EQ(param_int(p, "kppra"), 1000);
   set_parameter(p, "ecutwfc=30");
@@ -76,7 +76,7 @@ TEST(Parameters, DeclaredOnceWithBounds) {
   EXPECT_THROW(set_parameter(p, "ecutwfc"), InvalidArgument);
 }
 
-TEST(KPoints, AutomaticDensityLikePymatgen) {
+TEST(CalcKPoints, AutomaticDensityLikePymatgen) {
   crystal::Structure si = silicon();
   // Conventional 8-atom cell, a = 5.39761: (1000/8 * a^3)^(1/3) / a = 5.0 -> 4 after floor
   // only when below 5; pymatgen's formula gives floor(5.0) = 5 (checked with pymatgen 2022.11).
@@ -90,7 +90,7 @@ TEST(KPoints, AutomaticDensityLikePymatgen) {
   EXPECT_THROW(parse_mesh("4x4"), InvalidArgument);
 }
 
-TEST(KPoints, FccPathFromSetyawanCurtarolo) {
+TEST(CalcKPoints, FccPathFromSetyawanCurtarolo) {
   KPath path = kpath(silicon());
   EXPECT_EQ(path.lattice, "cF");
   ASSERT_EQ(path.segments.size(), 2u);
@@ -110,7 +110,7 @@ TEST(KPoints, FccPathFromSetyawanCurtarolo) {
   }
 }
 
-TEST(Pseudo, QePreferenceAndHeaders) {
+TEST(CalcPseudo, QePreferenceAndHeaders) {
   Parameters p = default_parameters();
   Pseudo si = find_pseudo("qe", "Si", p);
   EXPECT_EQ(si.path.filename(), "Si.pz-vbc.UPF");
@@ -132,7 +132,7 @@ TEST(Pseudo, QePreferenceAndHeaders) {
   }
 }
 
-TEST(Parsers, QeStdoutAndXmlAgree) {
+TEST(CalcParsers, QeStdoutAndXmlAgree) {
   CalcResult out = parse_qe_stdout(slurp(data("qe_si_scf.out")), "qe_si_scf.out");
   CalcResult xml = parse_qe_xml(slurp(data("qe_si_scf.xml")), "qe_si_scf.xml");
   // pw.x printed "!    total energy = -15.84754592 Ry".
@@ -149,7 +149,7 @@ TEST(Parsers, QeStdoutAndXmlAgree) {
   EXPECT_FALSE(result_gap(xml).has_value());  // only filled bands: no gap to give
 }
 
-TEST(Parsers, QeMetalAndTruncatedXml) {
+TEST(CalcParsers, QeMetalAndTruncatedXml) {
   CalcResult al = parse_qe_xml(slurp(data("qe_al_scf.xml")), "qe_al_scf.xml");
   auto gap = result_gap(al);
   ASSERT_TRUE(gap.has_value());
@@ -158,7 +158,7 @@ TEST(Parsers, QeMetalAndTruncatedXml) {
   EXPECT_THROW(parse_qe_xml(text.substr(0, text.size() / 2), "cut.xml"), ParseError);
 }
 
-TEST(Parsers, AbinitMainOutput) {
+TEST(CalcParsers, AbinitMainOutput) {
   // The main output lists the eigenvalues of the first k-point only (prtvol 0); the job
   // directory parser appends the _EIG file, which has them all.
   CalcResult first = parse_abinit_output(slurp(data("abinit_si.abo")), "abinit_si.abo");
@@ -178,7 +178,7 @@ TEST(Parsers, AbinitMainOutput) {
   EXPECT_FALSE(g.metal);
 }
 
-TEST(Parsers, GarbageNeverThrowsAnythingElse) {
+TEST(CalcParsers, GarbageNeverThrowsAnythingElse) {
   for (std::string kind : {"qe-xml", "qe-stdout", "vasprun", "outcar", "abinit"}) {
     for (std::string text :
          {std::string(), std::string("<a>"), std::string("\0\0\xff", 3),
@@ -192,7 +192,7 @@ TEST(Parsers, GarbageNeverThrowsAnythingElse) {
   }
 }
 
-TEST(Analysis, GapByFillingAndDosIntegral) {
+TEST(CalcAnalysis, GapByFillingAndDosIntegral) {
   BandData b;
   b.kpoints = {{0, 0, 0}, {0.5, 0, 0}};
   b.weights = {0.5, 0.5};
@@ -211,7 +211,7 @@ TEST(Analysis, GapByFillingAndDosIntegral) {
   EXPECT_NEAR(integral, 6.0, 1e-3);  // 3 bands x 2 electrons
 }
 
-TEST(Plot, NiceTicksAndSvg) {
+TEST(CalcPlot, NiceTicksAndSvg) {
   auto t = nice_ticks(-12, 8);
   ASSERT_FALSE(t.empty());
   EXPECT_DOUBLE_EQ(t.front(), -10);
@@ -225,7 +225,7 @@ TEST(Plot, NiceTicksAndSvg) {
   EXPECT_NE(svg.find("E - E_F (eV)"), std::string::npos);
 }
 
-TEST(Writers, QeInputFromTemplates) {
+TEST(CalcWriters, QeInputFromTemplates) {
   Parameters p = default_parameters();
   set_parameter(p, "kmesh=4x4x4");
   InputSet in = find_code("qe").prepare(silicon(), Task::kScf, p, {});
