@@ -51,7 +51,7 @@ bench: deps
 
 # libFuzzer (clang): each target for FUZZ_SECONDS, growing its corpus in fuzz/corpus/<target>.
 # The CIF target also reads the cod-tools syntax torture tests in ../shared as seeds.
-FUZZ_TARGETS ?= formula cif_syntax cif_structure poscar xyz optimade bibliography filter calc_output
+FUZZ_TARGETS ?= formula cif_syntax cif_structure poscar xyz optimade bibliography filter calc_output mining_text mining_document
 CIF_SEEDS := ../shared/data/crystal_structures/cod_tools_test_cifs/parser_edge_cases
 POSCAR_SEEDS := ../shared/data/crystal_structures/spglib_poscar/data/cubic
 fuzz: deps

@@ -50,6 +50,25 @@ std::string_view first_element(std::string_view bytes) {
   return {};
 }
 
+// True when `next` continues the line `prev` that a period ended too early: a decimal point
+// ("0." / "05"), or an abbreviation followed by a number or lower-case word ("Fig." / "2a").
+bool continues_line(std::string_view prev, std::string_view next) {
+  if (prev.empty() || prev.back() != '.' || next.empty()) return false;
+  const unsigned char n = static_cast<unsigned char>(next[0]);
+  if (prev.size() >= 2 && std::isdigit(static_cast<unsigned char>(prev[prev.size() - 2]))) {
+    return std::isdigit(n) != 0;
+  }
+  std::size_t start = prev.size() - 1;
+  while (start > 0 && prev[start - 1] != ' ') --start;
+  const std::string_view word = prev.substr(start, prev.size() - start);
+  static constexpr std::string_view kShort[] = {"Fig.", "Figs.", "Eq.",  "Eqs.", "Ref.", "Refs.",
+                                                "al.",  "e.g.",  "i.e.", "ca.",  "vs."};
+  for (std::string_view w : kShort) {
+    if (word == w) return std::isdigit(n) || std::islower(n) || n == '(' || n == '[';
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string_view to_string(BlockKind kind) { return kBlockNames[static_cast<std::size_t>(kind)]; }
@@ -182,7 +201,17 @@ void read_plain_text(std::string_view bytes, Document& doc) {
     std::string_view line(text.data() + pos, end - pos);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     std::string trimmed = normalise_space(line);
-    if (trimmed.empty() || !blank_lines) {
+    if (!blank_lines && !trimmed.empty() && !paragraphs.empty() &&
+        continues_line(paragraphs.back(), trimmed)) {
+      // Sentence-per-line files split at every period, also "0." + "05 S cm−1" and "Fig." +
+      // "2a)" (SOFC-Exp texts/*.txt); such lines are one sentence.
+      std::string& prev = paragraphs.back();
+      const bool decimal = prev.size() >= 2 &&
+                           std::isdigit(static_cast<unsigned char>(prev[prev.size() - 2])) &&
+                           std::isdigit(static_cast<unsigned char>(trimmed[0]));
+      if (!decimal) prev += ' ';
+      prev += trimmed;
+    } else if (trimmed.empty() || !blank_lines) {
       if (!current.empty()) paragraphs.push_back(std::move(current));
       current.clear();
       if (!blank_lines && !trimmed.empty()) paragraphs.push_back(std::move(trimmed));

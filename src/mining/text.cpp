@@ -167,6 +167,13 @@ class Lexer {
     std::string digits;
     const std::size_t start = j;
     while (is_digit(at(j))) digits += static_cast<char>(at(j++));
+    // Thousands separators: "1,037 mW/cm2" (SOFC-Exp PMC3564701), "12,500".
+    const bool short_head = !digits.empty() && digits.size() <= 3;
+    while (short_head && at(j) == ',' && is_digit(at(j + 1)) && is_digit(at(j + 2)) &&
+           is_digit(at(j + 3)) && !is_digit(at(j + 4)) && at(j + 4) != ',') {
+      for (std::size_t k = 1; k <= 3; ++k) digits += static_cast<char>(at(j + k));
+      j += 4;
+    }
     int decimals = 0;
     if (at(j) == '.' && is_digit(at(j + 1))) {
       digits += '.';

@@ -132,6 +132,13 @@ TEST(MiningDocuments, PlainTextAndBadInput) {
   EXPECT_EQ(d.blocks[1].text,
             "The Li3PS4 electrolyte showed 0.16 mS/cm at room temperature. Its activation energy "
             "was 35 kJ mol-1.");
+  // Sentence-per-line files broken at a decimal point or after "Fig." (as SOFC-Exp texts are).
+  const Document lines = read_document(
+      "It was 0.\n05 S cm\u22121 at 600 \u00B0C.\nSee Fig.\n2a for details.\nNext line.\n",
+      "x.txt");
+  ASSERT_EQ(lines.blocks.size(), 3u);
+  EXPECT_EQ(lines.blocks[0].text, "It was 0.05 S cm\u22121 at 600 \u00B0C.");
+  EXPECT_EQ(lines.blocks[1].text, "See Fig. 2a for details.");
   EXPECT_THROW(read_document("<article><front>", "broken.xml"), ParseError);
   EXPECT_THROW(read_document("%PDF-1.4 not really", "broken.pdf"), ParseError);
   EXPECT_THROW(read_document_file(kData / "missing.txt"), NotFound);

@@ -43,6 +43,8 @@ TEST(MiningTokenizer, PowersOfTenInEveryNotation) {
       {"at \u221220 \u00B0C", -20, "\u221220"},
       {"at -20 \u00B0C", -20, "-20"},
       {"8.2 \u00B7 10\u22124", 8.2e-4, "8.2 \u00B7 10\u22124"},
+      {"demonstrated 1,037 mW/cm2", 1037, "1,037"},  // SOFC-Exp PMC3564701
+      {"samples 1,2 and 3", 1, "1"},
   };
   for (const Case& c : cases) {
     const auto tokens = tokenize(c.text);
