@@ -32,6 +32,7 @@ struct MineOptions {
   std::vector<std::int64_t> ids;
   std::int64_t one_id = 0;
   std::string state;
+  std::string review_state = "pending";
   std::string property;
   double min_confidence = 0;
   std::int64_t limit = 1000000;
@@ -527,7 +528,7 @@ Runner add_mine_command(CLI::App& app) {
   CLI::App* rlist = review->add_subcommand("list", "Records waiting for review (default pending)");
   add_db_option(*rlist, o->db);
   rlist->add_flag("--json", o->json, "JSON Lines");
-  rlist->add_option("--state", o->state, "State to list")->default_val("pending");
+  rlist->add_option("--state", o->review_state, "State to list")->capture_default_str();
   rlist->add_option("--min-confidence", o->min_confidence, "Lowest confidence shown");
   rlist->add_option("--limit", o->limit, "At most this many records");
   CLI::App* accept = review->add_subcommand("accept", "Accept records");
@@ -579,7 +580,10 @@ Runner add_mine_command(CLI::App& app) {
     if (select->parsed()) return run_select(*o);
     if (publish->parsed()) return run_publish(*o);
     if (evaluate->parsed()) return run_evaluate(*o);
-    if (rlist->parsed()) return run_records(*o);
+    if (rlist->parsed()) {
+      o->state = o->review_state;  // its own default (pending) must not leak into `records`
+      return run_records(*o);
+    }
     if (accept->parsed() || reject->parsed() || reset->parsed()) {
       store::Database db = open_database(o->db);
       const std::string state = accept->parsed()   ? "accepted"

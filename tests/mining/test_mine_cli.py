@@ -49,7 +49,10 @@ with tempfile.TemporaryDirectory() as tmp:
     audit = lines(run("review", "audit", "--db", db, "--json", str(ea[0]["id"])).stdout)
     assert [a["action"] for a in audit] == ["accept", "edit condition.pellet_diameter"], audit
     pending = lines(run("review", "list", "--db", db, "--json").stdout)
-    assert all(r["state"] == "pending" for r in pending)
+    assert pending and all(r["state"] == "pending" for r in pending)
+    # `records` lists every state (review list's default must not apply to it).
+    states = {r["state"] for r in lines(run("records", "--db", db, "--json").stdout)}
+    assert states == {"pending", "edited"}, states
     pub = json.loads(run("publish", "--db", db, "--json").stdout)
     assert pub["published"] == 1, pub
 
