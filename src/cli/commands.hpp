@@ -34,6 +34,8 @@ Runner add_backup_command(CLI::App& app);
 Runner add_db_command(CLI::App& app);
 Runner add_search_command(CLI::App& app);
 Runner add_mine_command(CLI::App& app);
+Runner add_calc_command(CLI::App& app);
+Runner add_plot_command(CLI::App& app);
 Runner add_ml_command(CLI::App& app);
 Runner add_serve_command(CLI::App& app);
 Runner add_user_command(CLI::App& app);
