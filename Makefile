@@ -5,7 +5,7 @@ BUILD_DIR  := build/$(PRESET)
 FUZZ_SECONDS ?= 600
 CTEST_JOBS ?= 2
 
-.PHONY: all deps configure build web test demo bench fuzz format lint clean
+.PHONY: all deps configure build web test demo bench bench-db fuzz format lint clean
 
 all: build
 
@@ -48,6 +48,17 @@ bench: deps
 	@build/release/bench/formula_bench --benchmark_min_time=0.5
 	@/usr/bin/python3 bench/peer_formula.py build/release
 	@/usr/bin/python3 bench/peer_cif.py build/release
+
+# Search latency at AtomWork scale: `phasebook synth` builds 365k structures, 459k properties,
+# 47k phase diagrams and 166k references from the demo and cod-tools prototypes (about 6 minutes
+# and 8 GB), then p50/p99 of 20 realistic searches and a substance page.
+BENCH_DB ?= build/atomwork.db
+bench-db: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release --target phasebook query_latency
+	@[ -f $(BENCH_DB) ] || build/release/bin/phasebook synth --db $(BENCH_DB) data/demo/structures \
+	  ../shared/data/crystal_structures/cod_tools_test_cifs
+	@build/release/bench/query_latency $(BENCH_DB) 30
 
 # libFuzzer (clang): each target for FUZZ_SECONDS, growing its corpus in fuzz/corpus/<target>.
 # The CIF target also reads the cod-tools syntax torture tests in ../shared as seeds.
