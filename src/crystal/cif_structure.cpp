@@ -189,12 +189,15 @@ void Builder::read_sites() {
   auto& sites = out_.structure.sites;
   for (std::size_t r = 0; r < loop.rows(); ++r) {
     Vec3 f{};
+    AtomSite written;
     const int cols[3] = {x.index, cy, cz};
     for (int k = 0; k < 3; ++k) {
       const Value& v = loop.at(r, cols[k]);
       auto m = parse_measured(v.text);
       if (!m || v.is_null())
         fail(v.line, "coordinate '" + std::string(v.text) + "' is not a number");
+      written.frac[k] = *m;
+      if (k == 0) written.line = v.line;
       f[k] = m->value;
       // 0.3333 for 1/3: special positions written with four decimals snap to the multiple of
       // 1/12 they stand for, or their images would not coincide (pymatgen's frac_tolerance).
@@ -222,8 +225,12 @@ void Builder::read_sites() {
         if (!chem::Number::parse(text, o.occupancy) || o.occupancy.negative()) {
           fail(v.line, "occupancy '" + std::string(v.text) + "' is not a number");
         }
+        if (auto m = parse_measured(v.text)) written.occupancy = *m;
       }
     }
+    written.label = o.label;
+    written.species = o.species;
+    out_.atom_sites.push_back(std::move(written));
     // Images of the atom under every operation, without repeats (special positions).
     std::vector<Vec3> images;
     bool near_images = false;

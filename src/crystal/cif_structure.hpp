@@ -54,12 +54,23 @@ struct Conditions {
                                           ///< _cell_measurement_pressure
 };
 
+/// One row of the atom-site loop as written: the asymmetric-unit atom before expansion, with
+/// the standard uncertainties of its coordinates and occupancy (0 when none was written).
+struct AtomSite {
+  std::string label;
+  chem::Species species;
+  Measured frac[3];
+  Measured occupancy{1, 0};
+  std::size_t line = 0;  ///< of the row's first coordinate in the file
+};
+
 /// What a block yields: the structure and the declared values it was built from.
 struct CifStructure {
   Structure structure;
   std::vector<SymOp> symops;
-  Measured cell[6];         ///< a, b, c, alpha, beta, gamma as written
-  std::string formula_sum;  ///< _chemical_formula_sum as written
+  Measured cell[6];                  ///< a, b, c, alpha, beta, gamma as written
+  std::vector<AtomSite> atom_sites;  ///< the atom-site loop as written (asymmetric unit)
+  std::string formula_sum;           ///< _chemical_formula_sum as written
   std::string space_group_hm;
   std::string space_group_hall;
   int space_group_number = 0;

@@ -113,6 +113,32 @@ TEST(CifStructure, MergesSubstitutionalDisorderIntoOneSite) {
   ASSERT_EQ(s.warnings.size(), 4u);  // three missing angles, and no symmetry given
 }
 
+TEST(CifStructure, KeepsTheAtomSitesAsWrittenWithTheirUncertainties) {
+  auto doc = cif::read_text(
+      "data_x\n_cell_length_a 4\n_cell_length_b 4\n_cell_length_c 4\n"
+      "_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n"
+      "loop_\n_symmetry_equiv_pos_as_xyz\n'x,y,z' '-x,-y,-z'\n"
+      "loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n_atom_site_fract_y\n"
+      "_atom_site_fract_z\n_atom_site_occupancy\n"
+      "Li1 Li+ 0.1234(5) 0.25 -0.0312(12) 0.96(2)\nO1 O2- 0.5 0.5 0.5 .\n",
+      "su.cif");
+  ASSERT_TRUE(doc.errors.empty());
+  CifStructure s = read_structure(doc.blocks[0], "su.cif");
+  ASSERT_EQ(s.atom_sites.size(), 2u);  // the loop's rows, not the 3 expanded sites
+  EXPECT_EQ(s.structure.sites.size(), 3u);
+  const AtomSite& li = s.atom_sites[0];
+  EXPECT_EQ(li.label, "Li1");
+  EXPECT_EQ(li.species.charge, 1);
+  EXPECT_DOUBLE_EQ(li.frac[0].value, 0.1234);
+  EXPECT_NEAR(li.frac[0].su, 0.0005, 1e-12);
+  EXPECT_EQ(li.frac[1].su, 0);
+  EXPECT_NEAR(li.frac[2].su, 0.0012, 1e-12);
+  EXPECT_NEAR(li.occupancy.value, 0.96, 1e-12);
+  EXPECT_NEAR(li.occupancy.su, 0.02, 1e-12);
+  EXPECT_EQ(li.line, 18u);  // the row after 17 lines of cell, symmetry and loop headers
+  EXPECT_EQ(s.atom_sites[1].occupancy.value, 1);  // '.' taken as 1, with a warning
+}
+
 TEST(CifStructure, ReportsWhatIsMissingWithTheLine) {
   auto first_error = [](const std::string& text) {
     auto doc = cif::read_text(text, "m.cif");
