@@ -6,8 +6,8 @@
 #include <random>
 
 #include "chem/element.hpp"
-#include "store/ingest_cif.hpp"
 #include "crystal/structure.hpp"
+#include "store/ingest_cif.hpp"
 #include "store/property_kinds.hpp"
 #include "store/sqlite_repositories.hpp"
 #include "util/error.hpp"
