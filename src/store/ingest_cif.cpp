@@ -203,13 +203,11 @@ IngestReport ingest_structures(Database& db, const std::vector<std::filesystem::
         InsertResult ins = repos.structures->insert(p.record);
         report.inserted += ins.inserted;
         report.existing += !ins.inserted;
-        // An identity whose substance an editor merged away joins the substance it went to.
-        std::optional<std::string> merged_into;
-        if (!repos.substances->get(p.identity.id)) {
-          merged_into = repos.substances->resolve(p.identity.id);
-        }
+        // An identity whose substance an editor merged away joins the substance it went to;
+        // resolve() gives the id itself when it exists and nothing when it is new.
+        const std::string target = repos.substances->resolve(p.identity.id).value_or(p.identity.id);
         SubstanceRecord sub;
-        sub.id = merged_into.value_or(p.identity.id);
+        sub.id = target;
         sub.host_formula = p.identity.host.formula;
         sub.space_group_number = p.identity.space_group;
         sub.pearson_symbol = p.identity.pearson;
@@ -222,7 +220,9 @@ IngestReport ingest_structures(Database& db, const std::vector<std::filesystem::
         m.entity_kind = EntityKind::kStructure;
         m.entity_id = ins.id;
         m.rule = p.identity.rule;
-        if (merged_into) m.rule += "; " + p.identity.id + " was merged into " + *merged_into;
+        if (target != p.identity.id) {
+          m.rule += "; " + p.identity.id + " was merged into " + target;
+        }
         m.numbers_json = p.identity.numbers_json;
         repos.substances->set_member(m);
       }

@@ -82,9 +82,10 @@ TEST(CalcKPoints, AutomaticDensityLikePymatgen) {
   // only when below 5; pymatgen's formula gives floor(5.0) = 5 (checked with pymatgen 2022.11).
   KMesh m = automatic_mesh(si, 1000);
   EXPECT_EQ(m.n[0], m.n[1]);
-  EXPECT_EQ(m.n[0], static_cast<int>(std::floor(
-                        std::cbrt(1000.0 / si.sites.size() * std::pow(si.lattice.a(), 3)) /
-                        si.lattice.a())));
+  EXPECT_EQ(m.n[0],
+            static_cast<int>(std::floor(std::cbrt(1000.0 / static_cast<double>(si.sites.size()) *
+                                                  std::pow(si.lattice.a(), 3)) /
+                                        si.lattice.a())));
   EXPECT_FALSE(m.gamma_centred);
   EXPECT_EQ(parse_mesh("4x4x2").n[2], 2);
   EXPECT_THROW(parse_mesh("4x4"), InvalidArgument);
