@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
+#include <map>
 #include <thread>
 
 #include "chem/formula.hpp"
 #include "crystal/describe.hpp"
 #include "crystal/structure_io.hpp"
 #include "store/sqlite_repositories.hpp"
+#include "store/structure_record.hpp"
 #include "util/sha256.hpp"
 #include "util/utf8.hpp"
 
@@ -95,6 +98,7 @@ Parsed build(const crystal::LoadedStructure& l, const std::string& file_hash,
   }
   p.identity =
       substance::identify(substance::site_host_composition(s), sg, r.pearson_symbol, o.identity);
+  p.framework = substance::host_framework(s, p.identity.host);
   // Text from files that are not UTF-8 (Latin-1 author names) is stored as UTF-8.
   auto clean = [](std::string& t) { t = utf8::from_latin1_fallback(t); };
   clean(r.source_block);
@@ -115,30 +119,147 @@ Parsed build(const crystal::LoadedStructure& l, const std::string& file_hash,
   return p;
 }
 
+// Which substance a structure joins. Its identity key names it; an editor's merge of that
+// substance is followed as it stands; otherwise, among the substances that share the key
+// (framework variants and split-offs), the structure joins the first whose framework matches
+// its own, and when none does it founds a framework variant. A substance's framework is that
+// of its first structure, cached for the batch (variants founded in it are rows by then).
+class SubstanceChooser {
+ public:
+  SubstanceChooser(Repositories& repos, const substance::IdentityOptions& o)
+      : repos_(repos), options_(o) {}
+
+  struct Choice {
+    std::string id;
+    std::string rule;     ///< appended to the identity rule
+    std::string numbers;  ///< JSON object of the framework comparison ("" when none)
+  };
+
+  Choice choose(const PreparedStructure& p) {
+    const substance::Identity& ident = p.identity;
+    Choice c;
+    if (auto to = repos_.substances->resolve(ident.id); to && *to != ident.id) {
+      c.id = *to;
+      c.rule = "; " + ident.id + " was merged into " + *to;
+      return c;
+    }
+    SubstanceRecord key;
+    key.host_formula = ident.host.formula;
+    key.space_group_number = ident.space_group;
+    key.pearson_symbol = ident.pearson;
+    std::vector<std::string> candidates = repos_.substances->with_identity(key);
+    auto own = std::find(candidates.begin(), candidates.end(), ident.id);
+    if (own != candidates.end()) std::rotate(candidates.begin(), own, own + 1);
+    if (candidates.empty()) {
+      c.id = ident.id;
+      return c;
+    }
+    std::string differs;
+    for (const std::string& id : candidates) {
+      const crystal::Structure* theirs = framework_of(id);
+      if (theirs == nullptr) {
+        c.id = id;
+        c.rule = "; framework not compared: " + id + " has no structure";
+        return c;
+      }
+      substance::FrameworkVerdict v = substance::compare_frameworks(p.framework, *theirs, options_);
+      if (!v.compared || v.match) {
+        c.id = id;
+        c.numbers = numbers(v, id);
+        if (!v.compared) {
+          c.rule = "; framework not compared: " + v.reason;
+        } else {
+          char buf[256];
+          std::snprintf(buf, sizeof buf,
+                        "; framework matches that of %s (largest site displacement %.3f of the "
+                        "site tolerance)",
+                        id.c_str(), v.max_distance);
+          c.rule = buf;
+        }
+        return c;
+      }
+      differs += (differs.empty() ? "" : "; ") + id + ": " + v.reason;
+    }
+    c.id = substance::framework_variant_id(ident.key, p.record.content_hash);
+    c.rule = "; framework differs from every substance of " + ident.key + " (" + differs +
+             "), so it founds a framework variant";
+    c.numbers = "{\"founded\":true,\"site_tolerance\":" + std::to_string(options_.framework.stol) +
+                "}";
+    return c;
+  }
+
+ private:
+  std::string numbers(const substance::FrameworkVerdict& v, const std::string& id) {
+    if (!v.compared) return "{\"compared\":false}";
+    char buf[320];
+    std::snprintf(buf, sizeof buf,
+                  "{\"compared_with\":\"%s\",\"structure\":%lld,\"max_distance\":%.6g,"
+                  "\"rms\":%.6g,\"site_tolerance\":%.6g,\"length_tolerance\":%.6g,"
+                  "\"angle_tolerance\":%.6g}",
+                  id.c_str(), static_cast<long long>(founders_[id]), v.max_distance, v.rms,
+                  options_.framework.stol, options_.framework.ltol, options_.framework.angle_tol);
+    return buf;
+  }
+
+  // The framework of a substance (that of its first structure), or null when it has none.
+  const crystal::Structure* framework_of(const std::string& id) {
+    auto [it, fresh] = cache_.try_emplace(id);
+    if (fresh) {
+      if (auto first = repos_.substances->first_structure(id)) {
+        if (auto rec = repos_.structures->get(*first)) {
+          crystal::Structure s = to_structure(*rec);
+          substance::Host host = substance::host_of(substance::site_host_composition(s), options_);
+          it->second = substance::host_framework(s, host);
+          founders_[id] = *first;
+        }
+      }
+    }
+    if (it->second) return &*it->second;
+    cache_.erase(it);  // looked up again once a structure has joined
+    return nullptr;
+  }
+
+  Repositories& repos_;
+  const substance::IdentityOptions& options_;
+  std::map<std::string, std::optional<crystal::Structure>> cache_;
+  std::map<std::string, std::int64_t> founders_;
+};
+
 }  // namespace
 
-PreparedFile prepare_file(const std::filesystem::path& path, const StructureIngestOptions& o) {
+PreparedFile prepare_text(const StructureText& file, const StructureIngestOptions& o) {
   PreparedFile out;
   try {
-    std::string text = read_file_text(path);
-    std::string file_hash = sha256_hex(text);
-    auto format = crystal::guess_format(path.string());
+    std::string file_hash = sha256_hex(file.text);
+    auto format = crystal::guess_format(file.name);
     crystal::LoadResult r =
-        crystal::read_structures_text(std::move(text), path.string(), format ? *format : "cif");
+        crystal::read_structures_text(file.text, file.name, format ? *format : "cif");
     out.errors = r.errors;
     for (const auto& l : r.structures) {
       try {
         Parsed p = build(l, file_hash, o);
-        p.record.source_file = utf8::from_latin1_fallback(path.string());
+        p.record.source_file = utf8::from_latin1_fallback(file.name);
         out.structures.push_back(std::move(p));
       } catch (const std::exception& e) {
         out.errors.push_back(utf8::from_latin1_fallback(l.source + ": error: " + e.what()));
       }
     }
   } catch (const std::exception& e) {
-    out.errors.push_back(path.string() + ": error: " + e.what());
+    out.errors.push_back(utf8::from_latin1_fallback(file.name + ": error: " + e.what()));
   }
   return out;
+}
+
+PreparedFile prepare_file(const std::filesystem::path& path, const StructureIngestOptions& o) {
+  StructureText file{path.string(), {}};
+  try {
+    file.text = read_file_text(path);
+  } catch (const std::exception& e) {
+    PreparedFile out;
+    out.errors.push_back(path.string() + ": error: " + e.what());
+    return out;
+  }
+  return prepare_text(file, o);
 }
 
 std::vector<std::filesystem::path> structure_files(
@@ -161,10 +282,64 @@ std::vector<std::filesystem::path> structure_files(
   return out;
 }
 
+IngestReport store_prepared(Database& db, std::vector<PreparedFile>& parsed,
+                            const StructureIngestOptions& o) {
+  IngestReport report;
+  Repositories repos = make_repositories(db);
+  SubstanceChooser chooser(repos, o.identity);
+  Transaction tx(db.connection());
+  for (PreparedFile& f : parsed) {
+    report.rows += 1;
+    for (const std::string& e : f.errors) {
+      RowError err;
+      err.message = e;
+      report.errors.push_back(std::move(err));
+    }
+    for (Parsed& p : f.structures) {
+      ++report.records;
+      if (repos.structures->find_by_hash(p.record.content_hash)) {
+        ++report.existing;
+        continue;
+      }
+      if (p.reference) {
+        InsertResult ref = repos.references->insert(*p.reference);
+        p.record.reference_id = ref.id;
+        report.references_added += ref.inserted;
+      }
+      InsertResult ins = repos.structures->insert(p.record);
+      report.inserted += ins.inserted;
+      report.existing += !ins.inserted;
+      SubstanceChooser::Choice choice = chooser.choose(p);
+      SubstanceRecord sub;
+      sub.id = choice.id;
+      sub.host_formula = p.identity.host.formula;
+      sub.space_group_number = p.identity.space_group;
+      sub.pearson_symbol = p.identity.pearson;
+      sub.wyckoff_sequence = p.description.wyckoff_sequence;
+      sub.structure_type = p.description.structure_type;
+      sub.dataset = o.dataset;
+      repos.substances->insert(sub);
+      MemberRecord m;
+      m.substance_id = sub.id;
+      m.entity_kind = EntityKind::kStructure;
+      m.entity_id = ins.id;
+      m.rule = p.identity.rule + choice.rule;
+      m.numbers_json = p.identity.numbers_json;
+      if (!choice.numbers.empty()) {
+        m.numbers_json.pop_back();  // the closing brace of the identity's object
+        m.numbers_json += ",\"framework\":" + choice.numbers + "}";
+      }
+      repos.substances->set_member(m);
+    }
+  }
+  tx.commit();
+  report.written = true;
+  return report;
+}
+
 IngestReport ingest_structures(Database& db, const std::vector<std::filesystem::path>& files,
                                const StructureIngestOptions& o) {
   IngestReport report;
-  Repositories repos = make_repositories(db);
   unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   std::size_t batch = std::max<std::size_t>(1, o.batch_files);
   for (std::size_t start = 0; start < files.size(); start += batch) {
@@ -180,54 +355,14 @@ IngestReport ingest_structures(Database& db, const std::vector<std::filesystem::
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
     work();
     for (auto& t : pool) t.join();
-    // Write it in one transaction: a kill leaves whole batches only.
-    Transaction tx(db.connection());
-    for (PreparedFile& f : parsed) {
-      report.rows += 1;
-      for (const std::string& e : f.errors) {
-        RowError err;
-        err.message = e;
-        report.errors.push_back(std::move(err));
-      }
-      for (Parsed& p : f.structures) {
-        ++report.records;
-        if (repos.structures->find_by_hash(p.record.content_hash)) {
-          ++report.existing;
-          continue;
-        }
-        if (p.reference) {
-          InsertResult ref = repos.references->insert(*p.reference);
-          p.record.reference_id = ref.id;
-          report.references_added += ref.inserted;
-        }
-        InsertResult ins = repos.structures->insert(p.record);
-        report.inserted += ins.inserted;
-        report.existing += !ins.inserted;
-        // An identity whose substance an editor merged away joins the substance it went to;
-        // resolve() gives the id itself when it exists and nothing when it is new.
-        const std::string target = repos.substances->resolve(p.identity.id).value_or(p.identity.id);
-        SubstanceRecord sub;
-        sub.id = target;
-        sub.host_formula = p.identity.host.formula;
-        sub.space_group_number = p.identity.space_group;
-        sub.pearson_symbol = p.identity.pearson;
-        sub.wyckoff_sequence = p.description.wyckoff_sequence;
-        sub.structure_type = p.description.structure_type;
-        sub.dataset = o.dataset;
-        repos.substances->insert(sub);
-        MemberRecord m;
-        m.substance_id = sub.id;
-        m.entity_kind = EntityKind::kStructure;
-        m.entity_id = ins.id;
-        m.rule = p.identity.rule;
-        if (target != p.identity.id) {
-          m.rule += "; " + p.identity.id + " was merged into " + target;
-        }
-        m.numbers_json = p.identity.numbers_json;
-        repos.substances->set_member(m);
-      }
-    }
-    tx.commit();
+    // Written in one transaction: a kill leaves whole batches only.
+    IngestReport part = store_prepared(db, parsed, o);
+    report.rows += part.rows;
+    report.records += part.records;
+    report.inserted += part.inserted;
+    report.existing += part.existing;
+    report.references_added += part.references_added;
+    for (RowError& e : part.errors) report.errors.push_back(std::move(e));
     if (o.progress) o.progress(end, files.size());
   }
   report.written = true;

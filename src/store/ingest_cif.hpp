@@ -33,6 +33,7 @@ struct PreparedStructure {
   std::optional<ReferenceRecord> reference;
   substance::Identity identity;
   crystal::Description description;
+  crystal::Structure framework;  ///< substance::host_framework, for the framework rule
 };
 
 /// Everything one file yields, and a located message per file or block that failed.
@@ -41,8 +42,22 @@ struct PreparedFile {
   std::vector<std::string> errors;
 };
 
+/// A structure file given by its bytes (an upload); `name` stands for its path: it picks the
+/// format (guess_format) and is the source recorded and named in messages.
+struct StructureText {
+  std::string name;
+  std::string text;
+};
+
 /// Reads and describes every structure of one file (no database access: thread-safe).
 PreparedFile prepare_file(const std::filesystem::path& path, const StructureIngestOptions& options);
+/// The same for a file held in memory.
+PreparedFile prepare_text(const StructureText& file, const StructureIngestOptions& options);
+
+/// Stores prepared files in one transaction (structures new by content hash, their references,
+/// substances and memberships); the files' errors go to the report.
+IngestReport store_prepared(Database& db, std::vector<PreparedFile>& files,
+                            const StructureIngestOptions& options);
 
 /// Every structure file under the paths (directories are searched recursively for names
 /// guess_format() knows), in sorted order.
