@@ -33,7 +33,9 @@ pb::store::Database& database() {
   static pb::store::Database db = [] {
     remove_database();
     std::atexit(remove_database);
-    return pb::store::Database::open(database_path());
+    auto opened = pb::store::Database::open(database_path());
+    pb::optimade::register_sql_functions(opened.connection());
+    return opened;
   }();
   return db;
 }

@@ -104,6 +104,14 @@ void add_property_lists(std::vector<FieldDef>& out, std::string_view substance_k
   }
 }
 
+// HAS over a list derived from the stored sites by pb_optimade_list (derived.cpp): one JSON
+// array per structure, its items as j.value.
+std::string derived_has(std::string_view name) {
+  return "EXISTS (SELECT 1 FROM json_each(pb_optimade_list('" + std::string(name) +
+         "', (SELECT ss.sites FROM structure_sites AS ss WHERE ss.structure_id = s.id))) AS j "
+         "WHERE {})";
+}
+
 // A site is disordered when it holds more than one element or is not fully occupied, as
 // crystal::optimade_attributes decides for structure_features.
 // The flag is stored at ingest (schema 5) so that this needs no site data.
@@ -119,8 +127,9 @@ std::vector<FieldDef> structure_fields() {
                       "element", "s.nelements"},
                      "Chemical symbols of the elements, sorted."));
   out.push_back(scalar("nelements", T::integer, "s.nelements", "Number of distinct elements."));
-  out.push_back(list("elements_ratios", T::floating, "", {T::floating, "", "", "s.nelements"},
-                     "Proportions of the elements (HAS is not implemented; LENGTH is)."));
+  out.push_back(list("elements_ratios", T::floating, "",
+                     {T::floating, derived_has("elements_ratios"), "j.value", "s.nelements"},
+                     "Proportions of the elements, in the order of elements (sum 1)."));
   out.push_back(scalar("chemical_formula_descriptive", T::string, "s.chemical_formula_descriptive",
                        "The formula of the cell content."));
   out.push_back(scalar("chemical_formula_reduced", T::string, "s.chemical_formula_reduced",
@@ -145,8 +154,9 @@ std::vector<FieldDef> structure_fields() {
   out.push_back(list("cartesian_site_positions", T::list, "", {T::list, "", "", "s.nsites"},
                      "Cartesian positions of the sites.", "Å"));
   out.push_back(scalar("nsites", T::integer, "s.nsites", "Number of sites."));
-  out.push_back(list("species_at_sites", T::string, "", {T::string, "", "", "s.nsites"},
-                     "Name of the species at each site."));
+  out.push_back(list("species_at_sites", T::string, "",
+                     {T::string, derived_has("species_at_sites"), "j.value", "s.nsites"},
+                     "Name of the species at each site (a name of species)."));
   out.push_back(list("species", T::dictionary, "", {T::dictionary, "", "", ""},
                      "Species: chemical symbols, concentrations, masses."));
   out.push_back(absent("assemblies", T::list, "Groups of alternative sites."));
@@ -351,6 +361,17 @@ std::vector<FieldInfo> infos(EntryType type) {
 }  // namespace
 
 const std::vector<FieldDef>& field_defs(EntryType type) { return defs(type); }
+
+const std::vector<ZipDef>& zip_defs(EntryType type) {
+  // elements:elements_ratios pairs each element with its proportion (the spec's example
+  // `elements:elements_ratios HAS ALL "Al":>0.3333, "Al":<0.3334`).
+  static const std::vector<ZipDef> kStructures = {
+      {{"elements", "elements_ratios"},
+       derived_has("elements:elements_ratios"),
+       {"json_extract(j.value, '$[0]')", "json_extract(j.value, '$[1]')"}}};
+  static const std::vector<ZipDef> kNone;
+  return type == EntryType::structures ? kStructures : kNone;
+}
 
 const FieldDef* find_field(EntryType type, std::string_view name) {
   static const auto kIndex = [] {

@@ -18,8 +18,9 @@
 #include "util/error.hpp"
 
 namespace pb::store {
+class Connection;
 class Statement;
-}
+}  // namespace pb::store
 
 namespace pb::optimade {
 
@@ -100,6 +101,12 @@ struct SqlOptions {
 /// `_phasebook_` properties and unreadable values, NotImplementedError (501) for constructs that
 /// are valid but unsupported.
 SqlWhere to_sql(const Filter& filter, EntryType type, const SqlOptions& options = {});
+
+/// Registers the SQL function that to_sql() output for structures calls, pb_optimade_list(name,
+/// sites): species_at_sites and elements_ratios of stored sites as JSON, computed by
+/// crystal::optimade_attributes as responses show them. Every connection that prepares filter
+/// SQL needs it.
+void register_sql_functions(store::Connection& connection);
 
 /// Binds the parameters to consecutive placeholders from `first`; returns the next free index.
 int bind_params(store::Statement& statement, const std::vector<SqlParam>& params, int first = 1);

@@ -32,6 +32,17 @@ struct FieldDef {
   bool listed = true;  ///< shown by fields(); nested names such as authors.lastname are not
 };
 
+/// Lists whose items correspond one to one, for the correlated form `a:b HAS x:y` (spec "Filtering
+/// on list properties", values in correlated positions), read together from one source.
+struct ZipDef {
+  std::vector<std::string> fields;  ///< e.g. {"elements", "elements_ratios"}
+  std::string has;                  ///< as ListDef::has, "{}" a condition on the items
+  std::vector<std::string> items;   ///< each field's item expression inside `has`
+};
+
+/// The correlated lists of the entry type (a list correlated with itself needs none).
+const std::vector<ZipDef>& zip_defs(EntryType type);
+
 /// Every property of the entry type, including nested ones that are not listed.
 const std::vector<FieldDef>& field_defs(EntryType type);
 

@@ -597,18 +597,23 @@ class Translator {
     return out;
   }
 
-  // One test on a list item.
-  Frag item_condition(const FieldDef& f, const Predicate& pred) {
+  // One test on a list item: `item` (an SQL expression) holds one item of the list `f`.
+  Frag item_condition(const FieldDef& f, const std::string& item, const Predicate& pred) {
     const ListDef& list = *f.list;
     if (pred.value.is_property())
       not_implemented(pred.value.column, "HAS with a property among the values is not implemented");
+    if (list.item_type == FieldType::list || list.item_type == FieldType::dictionary)
+      not_implemented(pred.value.column, "the items of '" + f.info.name + "' are " +
+                                             type_word(list.item_type) +
+                                             "s; HAS compares single values (use LENGTH or IS "
+                                             "KNOWN)");
     if (pred.fuzzy) {
       if (list.item_type != FieldType::string)
         not_implemented(pred.value.column, "the items of '" + f.info.name + "' are not strings");
-      return fuzzy_on(text(list.item), pred.fuzzy_op, fuzzy_value(pred.value));
+      return fuzzy_on(text(item), pred.fuzzy_op, fuzzy_value(pred.value));
     }
     const Operand& c = pred.value;
-    Frag out = text("(" + list.item + sql_op(pred.op) + "?)");
+    Frag out = text("(" + item + sql_op(pred.op) + "?)");
     if (const auto* n = std::get_if<Number>(&c.value)) {
       if (!numeric(list.item_type)) item_mismatch(f, c);
       out.params.push_back(number_param(*n, c.column));
@@ -628,6 +633,32 @@ class Translator {
                                   " and cannot be compared with " + constant_word(c));
   }
 
+  // The elements a row of `HAS` values implies the structure holds: `elements HAS "Al":...`
+  // needs Al, `species_at_sites HAS "LaZr"` needs La and Zr (species are named after their
+  // elements, crystal::optimade_attributes). ANDed with the test so that SQLite starts from the
+  // structure_element index instead of deriving lists for every structure; the result is the
+  // same.
+  static std::vector<std::string> implied_elements(const FieldDef& f, const Predicate& pred) {
+    std::vector<std::string> out;
+    const auto* value = std::get_if<std::string>(&pred.value.value);
+    if (pred.fuzzy || pred.op != Op::eq || value == nullptr) return out;
+    if (f.info.name == "elements") {
+      out.push_back(*value);
+    } else if (f.info.name == "species_at_sites") {
+      // Symbols (an upper-case letter and lower-case ones), then an optional number.
+      std::size_t i = 0;
+      while (i < value->size() && (*value)[i] >= 'A' && (*value)[i] <= 'Z') {
+        std::size_t end = i + 1;
+        while (end < value->size() && (*value)[end] >= 'a' && (*value)[end] <= 'z') ++end;
+        out.push_back(value->substr(i, end - i));
+        i = end;
+      }
+      while (i < value->size() && (*value)[i] >= '0' && (*value)[i] <= '9') ++i;
+      if (i != value->size()) out.clear();  // not a name we give: no hint
+    }
+    return out;
+  }
+
   Frag has(const Node& n) {
     std::vector<Resolved> lists;
     for (const Property& p : n.properties) lists.push_back(resolve(p));
@@ -635,35 +666,80 @@ class Translator {
       if (r.foreign() || never_stored(*r.field)) return text("NULL");
     }
     const FieldDef& f = *lists.front().field;
+    bool same = true;
     for (std::size_t i = 0; i < lists.size(); ++i) {
       const FieldDef& g = *lists[i].field;
       if (!g.list)
         not_implemented(n.properties[i].column,
                         "HAS needs a list; '" + g.info.name + "' is " + type_word(g.info.type));
-      if (&g != &f)
-        not_implemented(n.properties[i].column,
-                        "correlated lists ('" + f.info.name + ":" + g.info.name +
-                            "') are not implemented; only a list correlated with itself is");
+      same = same && &g == &f;
     }
-    if (f.list->has.empty())
+    // The template that tests for an item and each property's item expression in it.
+    std::string has_template = f.list->has;
+    std::vector<std::string> items(lists.size(), f.list->item);
+    if (!same) {
+      const ZipDef* zip = nullptr;
+      for (const ZipDef& z : zip_defs(type_)) {
+        const bool all_in = std::all_of(lists.begin(), lists.end(), [&](const Resolved& r) {
+          return std::find(z.fields.begin(), z.fields.end(), r.field->info.name) != z.fields.end();
+        });
+        if (all_in) zip = &z;
+      }
+      if (zip == nullptr) {
+        std::string names;
+        for (const Resolved& r : lists) names += (names.empty() ? "" : ":") + r.field->info.name;
+        not_implemented(n.properties[1].column,
+                        "correlated lists '" + names +
+                            "' are not implemented; a list correlated with itself and "
+                            "elements:elements_ratios are");
+      }
+      has_template = zip->has;
+      for (std::size_t i = 0; i < lists.size(); ++i) {
+        const auto at =
+            std::find(zip->fields.begin(), zip->fields.end(), lists[i].field->info.name);
+        items[i] = zip->items[static_cast<std::size_t>(at - zip->fields.begin())];
+      }
+    } else if (f.list->has.empty()) {
       not_implemented(n.properties.front().column,
                       "HAS on '" + f.info.name + "' is not implemented");
+    }
     // A row's predicates (one per ':'-joined property) all apply to the same item.
     std::vector<Frag> rows;
+    std::vector<std::vector<std::string>> row_elements;
     for (const auto& row : n.rows) {
       std::vector<Frag> conditions;
-      for (const Predicate& pred : row) conditions.push_back(item_condition(f, pred));
+      std::vector<std::string> needed;
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        conditions.push_back(item_condition(*lists[i].field, items[i], row[i]));
+        for (auto& e : implied_elements(*lists[i].field, row[i])) needed.push_back(std::move(e));
+      }
       rows.push_back(join(std::move(conditions), " AND "));
+      row_elements.push_back(std::move(needed));
     }
-    auto has_item = [&](const Frag& condition) { return expand(f.list->has, &condition); };
+    auto has_item = [&](const Frag& condition) { return expand(has_template, &condition); };
+    // `elements HAS "X"` through the structure_element index.
+    auto element_test = [&](const std::string& element) {
+      Frag value{"(element = ?)", {element}};
+      return expand(find_field(type_, "elements")->list->has, &value);
+    };
+    // The test for one row, with the elements it implies first (unless it is elements itself).
+    auto row_test = [&](std::size_t r) {
+      Frag test = has_item(rows[r]);
+      if (type_ != EntryType::structures || (same && f.info.name == "elements")) return test;
+      std::vector<Frag> parts;
+      for (const std::string& e : row_elements[r]) parts.push_back(element_test(e));
+      if (parts.empty()) return test;
+      parts.push_back(std::move(test));
+      return join(std::move(parts), " AND ");
+    };
     Frag out;
     switch (n.quantifier) {
       case Quantifier::one:
-        out = has_item(rows.front());
+        out = row_test(0);
         break;
       case Quantifier::all: {
         std::vector<Frag> each;
-        for (const Frag& row : rows) each.push_back(has_item(row));
+        for (std::size_t r = 0; r < rows.size(); ++r) each.push_back(row_test(r));
         out = join(std::move(each), " AND ");
         break;
       }
@@ -681,7 +757,7 @@ class Translator {
       }
     }
     // A list that is unknown for an entry makes the whole test unknown, not false.
-    if (!f.known.empty()) {
+    if (same && !f.known.empty()) {
       Frag guarded = text("(CASE WHEN ");
       append(guarded, expand(f.known));
       guarded.sql += " THEN ";

@@ -5,6 +5,10 @@
 #include <set>
 #include <string>
 
+#ifdef PB_HAVE_OPTIMADE_FILTER
+#include "optimade/filter.hpp"
+#endif
+
 namespace pb::server {
 
 namespace {
@@ -82,6 +86,9 @@ std::unique_ptr<PooledDb> DbPool::open(Access access) {
   // Reads only: a bug in a GET handler cannot change the database.
   c.exec("PRAGMA query_only = 1");
   sqlite3_progress_handler(c.handle(), 1000, progress, db.get());
+#ifdef PB_HAVE_OPTIMADE_FILTER
+  optimade::register_sql_functions(c);  // filters on lists derived from sites
+#endif
   db->repos = store::make_repositories(db->db);
   return db;
 }
