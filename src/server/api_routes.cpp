@@ -12,7 +12,9 @@
 #include "crystal/poscar.hpp"
 #include "query/record_json.hpp"
 #include "query/search.hpp"
+#include "server/api_common.hpp"
 #include "server/http.hpp"
+#include "server/zip_archive.hpp"
 #include "store/property_kinds.hpp"
 #include "store/structure_record.hpp"
 #include "util/error.hpp"
@@ -21,6 +23,49 @@
 namespace pb::server {
 
 using nlohmann::ordered_json;
+
+ordered_json json_body(const Context& ctx) {
+  const std::string type = ctx.req.get_header_value("Content-Type");
+  // A JSON content type cannot be sent by a plain HTML form, which keeps cross-site forms out.
+  if (type.rfind("application/json", 0) != 0) {
+    throw HttpError(415, "send the body as application/json");
+  }
+  auto body = ordered_json::parse(ctx.req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    throw HttpError(400, "the request body must be a JSON object");
+  }
+  return body;
+}
+
+std::string string_field(const ordered_json& body, const std::string& name, bool required) {
+  if (!body.contains(name) || body[name].is_null()) {
+    if (required) throw HttpError(400, "'" + name + "' is required");
+    return {};
+  }
+  if (!body[name].is_string()) throw HttpError(400, "'" + name + "' must be a string");
+  return body[name].get<std::string>();
+}
+
+void require(Context& ctx, Role role) {
+  if (ctx.who.user_id == 0) throw HttpError(401, "sign in first (POST /api/login)");
+  if (ctx.who.via_cookie && ctx.req.get_header_value("X-CSRF-Token") != csrf_token(ctx.who.token)) {
+    throw HttpError(403, "missing or wrong X-CSRF-Token header (it comes with the login response)");
+  }
+  if (ctx.who.role < role) {
+    throw HttpError(403, "this needs the " + std::string(to_string(role)) + " role; you are " +
+                             std::string(to_string(ctx.who.role)));
+  }
+}
+
+std::int64_t path_id(const Context& ctx, int group, const char* what) {
+  const std::string text = ctx.req.matches[group];
+  std::int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    throw HttpError(404, std::string("no ") + what + " '" + text + "'");
+  }
+  return id;
+}
 
 namespace {
 
@@ -236,15 +281,51 @@ void send_rows(Context& ctx, const Params& p, std::int64_t total, std::int64_t o
   } else if (format.empty() || format == "json") {
     send_json(ctx, 200, {{"total", total}, {"offset", offset}, {"rows", rows}});
   } else {
-    throw HttpError(400, "format must be json or csv, got '" + format + "'");
+    throw HttpError(400, std::string(name == "structures" ? "format must be json, csv, cif or zip"
+                                                          : "format must be json or csv") +
+                             ", got '" + format + "'");
+  }
+}
+
+// The structures of a result page as CIF: one multi-block file (format=cif) or a zip with
+// one file per structure (format=zip). Each block is named phasebook_ID, as `phasebook export`.
+void send_cifs(Context& ctx, DbPool::Lease& db, const query::Results<query::StructureRow>& results,
+               const std::string& format) {
+  std::string multi;
+  std::vector<ZipEntry> entries;
+  for (const auto& row : results.rows) {
+    auto record = db.repos().structures->get(row.id);
+    if (!record) continue;
+    crystal::Structure s = store::to_structure(*record);
+    s.name = "phasebook_" + std::to_string(record->id);
+    std::string cif = "# structure " + std::to_string(record->id) + " of substance " +
+                      record->substance_id.value_or("-") + "\n" + crystal::write_cif(s);
+    if (format == "cif") {
+      multi += cif + "\n";
+    } else {
+      entries.push_back({"structure-" + std::to_string(record->id) + ".cif", std::move(cif)});
+    }
+  }
+  ctx.res.set_header("X-Total-Count", std::to_string(results.total));
+  if (format == "cif") {
+    ctx.res.set_header("Content-Disposition", "attachment; filename=\"structures.cif\"");
+    send_text(ctx, 200, std::move(multi), "chemical/x-cif");
+  } else {
+    ctx.res.set_header("Content-Disposition", "attachment; filename=\"structures.zip\"");
+    send_text(ctx, 200, write_zip(entries), "application/zip");
   }
 }
 
 void search(Context& ctx) {
   Params p(ctx);
   query::StructureQuery q = structure_query(p);
+  const std::string format = p.text("format");
   auto db = ctx.read();
   auto results = query::search_structures(db.db(), q);
+  if (format == "cif" || format == "zip") {
+    send_cifs(ctx, db, results, format);
+    return;
+  }
   ordered_json rows = ordered_json::array();
   for (const auto& r : results.rows) rows.push_back(query::structure_row_json(r));
   send_rows(ctx, p, results.total, q.paging.offset, rows, "structures");
@@ -295,16 +376,6 @@ void phase_diagrams(Context& ctx) {
             {{"total", count.column_int64(0)}, {"offset", paging.offset}, {"rows", rows}});
 }
 
-std::int64_t path_id(const Context& ctx, int group, const char* what) {
-  const std::string text = ctx.req.matches[group];
-  std::int64_t id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size()) {
-    throw HttpError(404, std::string("no ") + what + " '" + text + "'");
-  }
-  return id;
-}
-
 void phase_diagram(Context& ctx) {
   std::int64_t id = path_id(ctx, 1, "phase diagram");
   auto db = ctx.read();
@@ -353,28 +424,6 @@ ordered_json identity_json(const Identity& who) {
   return {{"user", who.name}, {"role", to_string(who.role)}};
 }
 
-ordered_json json_body(const Context& ctx) {
-  const std::string type = ctx.req.get_header_value("Content-Type");
-  // A JSON content type cannot be sent by a plain HTML form, which keeps cross-site forms out.
-  if (type.rfind("application/json", 0) != 0) {
-    throw HttpError(415, "send the body as application/json");
-  }
-  auto body = ordered_json::parse(ctx.req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) {
-    throw HttpError(400, "the request body must be a JSON object");
-  }
-  return body;
-}
-
-std::string string_field(const ordered_json& body, const std::string& name, bool required = true) {
-  if (!body.contains(name) || body[name].is_null()) {
-    if (required) throw HttpError(400, "'" + name + "' is required");
-    return {};
-  }
-  if (!body[name].is_string()) throw HttpError(400, "'" + name + "' must be a string");
-  return body[name].get<std::string>();
-}
-
 void login(Context& ctx) {
   ordered_json body = json_body(ctx);
   const std::string name = string_field(body, "name");
@@ -398,18 +447,6 @@ void login(Context& ctx) {
   out["csrf_token"] = csrf_token(token);
   out["expires_in"] = kSessionSeconds;
   send_json(ctx, 200, out);
-}
-
-// Write endpoints: signed in, with the role, and (for cookie sessions) the CSRF header.
-void require(Context& ctx, Role role) {
-  if (ctx.who.user_id == 0) throw HttpError(401, "sign in first (POST /api/login)");
-  if (ctx.who.via_cookie && ctx.req.get_header_value("X-CSRF-Token") != csrf_token(ctx.who.token)) {
-    throw HttpError(403, "missing or wrong X-CSRF-Token header (it comes with the login response)");
-  }
-  if (ctx.who.role < role) {
-    throw HttpError(403, "this needs the " + std::string(to_string(role)) + " role; you are " +
-                             std::string(to_string(ctx.who.role)));
-  }
 }
 
 void logout(Context& ctx) {
@@ -517,7 +554,8 @@ ordered_json openapi() {
   auto op = [](const char* summary) { return ordered_json{{"summary", summary}}; };
   ordered_json paths = {
       {"/api/search",
-       {{"get", op("Structures matching the conditions of `phasebook search`")},
+       {{"get", op("Structures matching the conditions of `phasebook search`; format=json, csv, "
+                   "cif (one multi-block file) or zip (one CIF per structure)")},
         {"post", op("The same, with the conditions as a JSON object")}}},
       {"/api/properties", {{"get", op("Property values by kind, value, temperature, formula")}}},
       {"/api/substances/{id}", {{"get", op("Everything linked to a substance, and why")}}},
@@ -535,6 +573,9 @@ ordered_json openapi() {
       {"/api/me", {{"get", op("Who the server thinks you are")}}},
       {"/api/tokens", {{"post", op("A new API token (member and above)")}}},
   };
+  for (const auto& extra : {editing_openapi_paths(), ingest_openapi_paths()}) {
+    for (auto it = extra.begin(); it != extra.end(); ++it) paths[it.key()] = it.value();
+  }
   return {{"openapi", "3.0.3"},
           {"info",
            {{"title", "Phasebook native API"},
@@ -558,6 +599,8 @@ void add_api_routes(httplib::Server& http, ServerState& state) {
   post("/api/properties", add_property);
   get(R"(/api/substances/([^/]+))", substance);
   post(R"(/api/substances/([^/]+)/merge)", merge);
+  add_editing_routes(http, state);
+  add_ingest_routes(http, state);
   get(R"(/api/structures/([^/.]+)(\.cif|\.poscar|\.json)?)", structure);
   get(R"(/api/references/([^/]+))", reference);
   get("/api/phase-diagrams", phase_diagrams);

@@ -1,0 +1,37 @@
+#pragma once
+/// Internal to pb_server: helpers the native API's handler files share (api_routes.cpp,
+/// api_editing.cpp, api_ingest.cpp). Includes cpp-httplib through http.hpp.
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "server/auth.hpp"
+#include "server/http.hpp"
+
+namespace pb::server {
+
+/// The request body as a JSON object; 415 unless sent as application/json (which an HTML form on
+/// another site cannot send), 400 when it is not a JSON object.
+nlohmann::ordered_json json_body(const Context& ctx);
+
+/// A string member of a JSON body; 400 naming it when it has another type or is missing and
+/// required.
+std::string string_field(const nlohmann::ordered_json& body, const std::string& name,
+                         bool required = true);
+
+/// For every write endpoint: signed in (401), with the role (403), and for a cookie session the
+/// login's CSRF token in the X-CSRF-Token header (403).
+void require(Context& ctx, Role role);
+
+/// An integer path segment (regex group `group`), else 404 "no <what> '<text>'".
+std::int64_t path_id(const Context& ctx, int group, const char* what);
+
+/// Split and the audit trail (api_editing.cpp).
+void add_editing_routes(httplib::Server& http, ServerState& state);
+/// Ingest uploads with a progress job (api_ingest.cpp).
+void add_ingest_routes(httplib::Server& http, ServerState& state);
+
+/// OpenAPI path items of the routes above, merged into /api/openapi.json.
+nlohmann::ordered_json editing_openapi_paths();
+nlohmann::ordered_json ingest_openapi_paths();
+
+}  // namespace pb::server
