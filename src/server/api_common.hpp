@@ -18,9 +18,10 @@ nlohmann::ordered_json json_body(const Context& ctx);
 std::string string_field(const nlohmann::ordered_json& body, const std::string& name,
                          bool required = true);
 
-/// For every write endpoint: signed in (401), with the role (403), and for a cookie session the
-/// login's CSRF token in the X-CSRF-Token header (403).
-void require(Context& ctx, Role role);
+/// Signed in (401) with the role (403); for a write (every POST) from a cookie session also the
+/// login's CSRF token in the X-CSRF-Token header (403). Reads (GET) need no CSRF token: they
+/// change nothing, and the SameSite=Strict cookie keeps other sites from reading answers.
+void require(Context& ctx, Role role, bool write = true);
 
 /// An integer path segment (regex group `group`), else 404 "no <what> '<text>'".
 std::int64_t path_id(const Context& ctx, int group, const char* what);

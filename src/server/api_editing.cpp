@@ -93,7 +93,7 @@ WHERE json_valid(details) AND (json_extract(details, '$.from') IN (SELECT id FRO
 
 // GET /api/substances/{id}/audit: members and above (the audit log is hidden from guests).
 void substance_audit(Context& ctx) {
-  require(ctx, Role::kMember);
+  require(ctx, Role::kMember, false);
   const std::string requested = ctx.req.matches[1];
   query::Paging paging = audit_paging(ctx);
   auto db = ctx.read();
@@ -116,7 +116,7 @@ void substance_audit(Context& ctx) {
 
 // GET /api/audit?action=merge&user=erin: every editorial change, newest first.
 void audit_log(Context& ctx) {
-  require(ctx, Role::kMember);
+  require(ctx, Role::kMember, false);
   query::Paging paging = audit_paging(ctx);
   const std::string action = ctx.param("action").value_or("");
   const std::string user = ctx.param("user").value_or("");

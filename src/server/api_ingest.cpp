@@ -306,7 +306,7 @@ void submit(Context& ctx, IngestJobs& jobs) {
 }
 
 void progress(Context& ctx, IngestJobs& jobs) {
-  require(ctx, Role::kEditor);
+  require(ctx, Role::kEditor, false);
   const std::string id = ctx.req.matches[1];
   auto snap = jobs.snapshot(id, ctx.who);
   if (!snap) throw HttpError(404, "no ingest job '" + id + "' of yours");

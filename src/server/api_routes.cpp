@@ -46,9 +46,10 @@ std::string string_field(const ordered_json& body, const std::string& name, bool
   return body[name].get<std::string>();
 }
 
-void require(Context& ctx, Role role) {
+void require(Context& ctx, Role role, bool write) {
   if (ctx.who.user_id == 0) throw HttpError(401, "sign in first (POST /api/login)");
-  if (ctx.who.via_cookie && ctx.req.get_header_value("X-CSRF-Token") != csrf_token(ctx.who.token)) {
+  if (write && ctx.who.via_cookie &&
+      ctx.req.get_header_value("X-CSRF-Token") != csrf_token(ctx.who.token)) {
     throw HttpError(403, "missing or wrong X-CSRF-Token header (it comes with the login response)");
   }
   if (ctx.who.role < role) {

@@ -2,76 +2,27 @@
 // Debian's headless chromium against `phasebook serve` on a fresh demo database.
 //   node e2e.mjs PHASEBOOK SOURCE_DIR ARTIFACT_DIR
 // Exit 0 passed, 1 failed, 77 skipped (no chromium). Screenshots of each page go to ARTIFACT_DIR.
-import { execFileSync, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Checks, apiJson, launch, runner, setup, signIn, startServer, watch } from './harness.mjs';
 
 const [phasebook, sourceDir, artifacts] = process.argv.slice(2);
 if (!phasebook || !sourceDir || !artifacts) {
   console.error('usage: node e2e.mjs PHASEBOOK SOURCE_DIR ARTIFACT_DIR');
   process.exit(2);
 }
-const CHROMIUM = '/usr/bin/chromium';
-if (!fs.existsSync(CHROMIUM)) {
-  console.log(`SKIP: ${CHROMIUM} is missing (scripts/install-deps installs chromium)`);
-  process.exit(77);
-}
-const webDir = path.join(sourceDir, 'web');
-const dist = path.join(webDir, 'dist');
-for (const [p, hint] of [
-  [path.join(dist, 'index.html'), 'the web UI is not built'],
-  [path.join(webDir, 'node_modules', 'playwright-core'), 'web/node_modules is missing'],
-]) {
-  if (!fs.existsSync(p)) {
-    console.error(`FAIL: ${hint} (${p}); run \`make web\``);
-    process.exit(1);
-  }
-}
-const { chromium } = createRequire(path.join(webDir, 'package.json'))('playwright-core');
-
+const { chromium, dist } = setup(sourceDir);
 const TIMEOUT = 30000;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-web-e2e-'));
 fs.mkdirSync(artifacts, { recursive: true });
 let server = null;
 let browser = null;
-let failures = 0;
-
-function check(ok, what) {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures++;
-  return ok;
-}
-
-function run(args, input) {
-  return execFileSync(phasebook, args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
-}
-
-// Starts `phasebook serve --port 0` and resolves with the URL it announces.
-function startServer(db) {
-  return new Promise((resolve, reject) => {
-    server = spawn(phasebook, ['serve', '--db', db, '--port', '0', '--web', dist, '--access-log', path.join(tmp, 'access.log')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), TIMEOUT);
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/serving (http:\/\/\S+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    server.stderr.on('data', (d) => process.stderr.write(d));
-    server.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-}
-
-async function api(base, p) {
-  const res = await fetch(base + p);
-  if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
+const checks = new Checks();
+const check = (ok, what) => checks.check(ok, what);
+const run = runner(phasebook);
+const api = (base, p) => apiJson(base, p);
 
 // Pixels of an element screenshot that differ from its background (decoded in the page).
 async function paintedPixels(page, locator) {
@@ -102,7 +53,8 @@ async function main() {
   // (Python's sqlite3 module: python3 is installed by scripts/install-deps, the sqlite3 shell is not.)
   const restrict = "INSERT INTO dataset VALUES ('lab', 'members', 'unpublished', datetime()); UPDATE structure SET dataset = 'lab' WHERE space_group_number = 142 AND chemical_formula_reduced = 'La3Li7O12Zr2';";
   execFileSync('/usr/bin/python3', ['-c', 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()', db, restrict]);
-  const base = await startServer(db);
+  let base;
+  ({ url: base, proc: server } = await startServer(phasebook, db, dist, path.join(tmp, 'access.log')));
   console.log(`server at ${base}`);
 
   // Serving: cache headers and the single-page fallback.
@@ -118,23 +70,11 @@ async function main() {
   check(apiMiss.status === 404 && (apiMiss.headers.get('content-type') ?? '').includes('json'), 'unknown /api paths stay JSON 404s');
   check((await fetch(`${base}/assets/missing.js`)).status === 404, 'a missing asset is a 404');
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // CI runs as root (no sandbox); WebGL through SwiftShader since there is no GPU.
-    args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'],
-  });
+  browser = await launch(chromium);
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
-  const external = [];
-  const consoleErrors = [];
-  page.on('request', (r) => {
-    const u = r.url();
-    if (!u.startsWith(base) && !u.startsWith('data:') && !u.startsWith('blob:')) external.push(u);
-  });
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  const { external, consoleErrors } = watch(page, base);
 
   // 1. Search Li + La + Zr + O on the periodic table.
   await page.goto(`${base}/`);
@@ -228,20 +168,13 @@ async function main() {
   for (let i = consoleErrors.length - 1; i >= 0; i--) if (/status of 400/.test(consoleErrors[i])) consoleErrors.splice(i, 1);
 
   // 8. A guest does not see restricted data, a member does; signing out hides it again.
-  async function signIn(name, password) {
-    await page.click('#login-open');
-    await page.fill('#login-name', name);
-    await page.fill('#login-password', password);
-    await page.press('#login-password', 'Enter');
-    await page.waitForSelector('#whoami');
-  }
   async function shownTotal() {
     await page.waitForSelector('#result-count');
     return Number(await page.getAttribute('#result-count', 'data-total'));
   }
   await page.goto(searchUrl);
   const guestTotal = await shownTotal();
-  await signIn('alice', 'correct horse battery staple');
+  await signIn(page, 'alice', 'correct horse battery staple');
   check((await page.textContent('#whoami')).includes('alice'), 'signing in shows the user');
   await page.waitForFunction((n) => Number(document.querySelector('#result-count')?.getAttribute('data-total')) === n + 1, guestTotal).catch(() => {});
   const memberTotal = await shownTotal();
@@ -255,7 +188,7 @@ async function main() {
   const other = [...new Set(expected.rows.map((r) => r.substance_id).filter((x) => x && x !== llzo.id))][0];
   await page.goto(`${base}/substances/${other}`);
   await page.waitForSelector('#substance-title');
-  await signIn('erin', 'editor password 123');
+  await signIn(page, 'erin', 'editor password 123');
   await page.waitForSelector('#merge-form');
   await page.fill('#merge-into', llzo.id);
   page.once('dialog', (d) => d.accept());
@@ -268,6 +201,9 @@ async function main() {
   check(redirected.id === llzo.id, `the merged id ${other} now answers for ${llzo.id}`);
   const audit = run(['substance', 'audit', '--db', db]);
   check(audit.includes(other) && audit.includes('erin'), 'the audit trail records the merge by erin');
+  await page.waitForSelector('#audit-table tbody tr[data-action="merge"]');
+  const auditRow = await page.textContent('#audit-table tbody tr[data-action="merge"]');
+  check(auditRow.includes(other) && auditRow.includes('erin'), `the substance page's audit trail shows the merge ("${auditRow.trim().slice(0, 80)}")`);
   // 8c. The editor adds a property value in S/cm at 350 K; table and plot gain it.
   const before = (await api(base, `/api/substances/${llzo.id}`)).properties;
   await page.fill('#p-kind', 'ionic_conductivity');
@@ -301,11 +237,11 @@ try {
   await main();
 } catch (e) {
   console.error(`FAIL ${e.stack ?? e}`);
-  failures++;
+  checks.failures++;
 } finally {
   if (browser) await browser.close().catch(() => {});
   if (server && server.exitCode === null) server.kill('SIGTERM');
   fs.rmSync(tmp, { recursive: true, force: true });
 }
-console.log(failures ? `${failures} check(s) failed` : 'all checks passed');
-process.exit(failures ? 1 : 0);
+console.log(checks.failures ? `${checks.failures} check(s) failed` : 'all checks passed');
+process.exit(checks.failures ? 1 : 0);

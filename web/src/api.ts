@@ -181,3 +181,55 @@ export async function logout(): Promise<void> {
 export function structureUrl(id: number, ext: '.cif' | '.poscar' | '.json' | '' = ''): string {
   return `/api/structures/${id}${ext}`;
 }
+
+/// Sends files as multipart/form-data (ingest uploads), with the CSRF header like postJson.
+export async function postForm<T>(url: string, form: FormData): Promise<T> {
+  const headers: Record<string, string> = {};
+  const csrf = sessionStorage.getItem(CSRF_KEY);
+  if (csrf) headers['X-CSRF-Token'] = csrf;
+  return getJson<T>(url, { method: 'POST', headers, body: form });
+}
+
+export interface AuditEntry {
+  id: number;
+  time: string;
+  user: string;
+  action: string;
+  details: Record<string, unknown>;
+}
+
+export function substanceAudit(id: string): Promise<Page<AuditEntry>> {
+  return getJson(`/api/substances/${encodeURIComponent(id)}/audit?limit=200`);
+}
+
+export function auditLog(params: URLSearchParams): Promise<Page<AuditEntry>> {
+  return getJson(`/api/audit?${params}`);
+}
+
+export interface IngestFile {
+  file: string;
+  status: 'pending' | 'ingested' | 'duplicate' | 'error' | 'skipped';
+  structures?: number;
+  inserted?: number;
+  existing?: number;
+  structure_ids?: number[];
+  substance_ids?: string[];
+  errors?: string[];
+}
+
+export interface IngestJob {
+  job: string;
+  state: 'queued' | 'running' | 'done' | 'cancelled';
+  dataset: string;
+  total: number;
+  done: number;
+  counts: Record<string, number>;
+  files: IngestFile[];
+}
+
+/// Roles in increasing order of rights, as the server ranks them.
+export const ROLES = ['guest', 'member', 'editor', 'admin'];
+
+export function atLeast(role: string, wanted: string): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(wanted);
+}

@@ -1,5 +1,6 @@
 // Editor forms on the substance page: add a property value (POST /api/properties) and merge the
-// substance into another (POST /api/substances/{id}/merge, audited by the server). Shown only to
+// substance into another (POST /api/substances/{id}/merge) or split structures off
+// (POST /api/substances/{id}/split), both audited by the server. Shown only to
 // editors and admins; the server checks the role and the CSRF token again.
 import { ApiError, postJson, type Substance } from './api';
 import { h, message } from './dom';
@@ -54,7 +55,7 @@ export function editingSection(s: Substance): HTMLElement {
     'form',
     { class: 'edit-form', id: 'merge-form', 'aria-label': 'Merge this substance into another' },
     h('h3', {}, 'Merge into another substance'),
-    h('p', {}, 'Every member moves to the target; this id then redirects there. The change is audited (', h('code', {}, 'phasebook substance audit'), ').'),
+    h('p', {}, 'Every member moves to the target; this id then redirects there. The change is audited.'),
     field('merge-into', 'Target substance id', { required: true, placeholder: 'pbs-…' }),
     h('button', { type: 'submit' }, 'Merge'),
   );
@@ -71,5 +72,38 @@ export function editingSection(s: Substance): HTMLElement {
     }
   });
 
-  return h('section', { id: 'editing', 'aria-labelledby': 'editing-h' }, h('h2', { id: 'editing-h' }, 'Editing'), status, h('div', { class: 'edit-forms' }, propForm, mergeForm));
+  // Split: the checked structures move to a new substance with the same identity fields.
+  const splitForm = h(
+    'form',
+    { class: 'edit-form', id: 'split-form', 'aria-label': 'Split structures off into a new substance' },
+    h('h3', {}, 'Split off structures'),
+    h('p', {}, 'The checked structures move to a new substance; at least one member stays here. The change is audited.'),
+    h(
+      'fieldset',
+      { class: 'split-list' },
+      h('legend', {}, 'Structures to move'),
+      s.structures.map((x) =>
+        h('div', {}, h('input', { type: 'checkbox', id: `split-${x.id}`, name: 'split-structure', value: x.id }), h('label', { for: `split-${x.id}` }, ` #${x.id} ${x.chemical_formula_descriptive || x.chemical_formula_reduced} (${x.source_file.split('/').pop() ?? ''})`)),
+      ),
+    ),
+    h('button', { type: 'submit', disabled: s.structures.length < 2 && s.members.length < 2 }, 'Split'),
+  );
+  splitForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const ids = [...splitForm.querySelectorAll<HTMLInputElement>('input[name="split-structure"]:checked')].map((c) => Number(c.value));
+    if (!ids.length) {
+      status.replaceChildren(message('error', 'Check the structures to move first.'));
+      return;
+    }
+    try {
+      const r = await postJson<{ into: string; audit_id: number }>(`/api/substances/${encodeURIComponent(s.id)}/split`, { structures: ids });
+      sessionStorage.setItem('pb_notice', `Split ${ids.length} structure${ids.length === 1 ? '' : 's'} off into ${r.into} (audit entry ${r.audit_id}).`);
+      sessionStorage.setItem('pb_notice_link', r.into);
+      navigate(`/substances/${s.id}`, true);
+    } catch (err) {
+      status.replaceChildren(message('error', `Not split: ${errorText(err)}`));
+    }
+  });
+
+  return h('section', { id: 'editing', 'aria-labelledby': 'editing-h' }, h('h2', { id: 'editing-h' }, 'Editing'), status, h('div', { class: 'edit-forms' }, propForm, mergeForm, splitForm));
 }

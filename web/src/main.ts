@@ -1,6 +1,7 @@
 // Phasebook web UI: search and substance pages over the native API (docs/web.md).
 import './style.css';
 import { renderAccount } from './account';
+import { atLeast, me } from './api';
 import { h, message } from './dom';
 import { fallback, navigate, render, route, startRouter } from './router';
 import { renderSearch } from './search';
@@ -14,12 +15,48 @@ route(/^\/substances\/([^/]+)\/?$/, async (main, m) => {
   const { renderSubstance } = await import('./substance');
   await renderSubstance(main, decodeURIComponent(m[1]));
 });
+route(/^\/upload\/?$/, async (main) => {
+  const { renderUpload } = await import('./upload');
+  await renderUpload(main);
+});
+route(/^\/audit\/?$/, async (main, _m, params) => {
+  const { renderAudit } = await import('./audit');
+  await renderAudit(main, params);
+});
 fallback((main) => {
   document.title = 'Not found · Phasebook';
   main.replaceChildren(h('h1', {}, 'Page not found'), h('p', {}, 'There is no page at ', h('code', {}, location.pathname), '. '), h('button', { type: 'button', onclick: () => navigate('/search') }, 'Go to search'));
 });
 
+// The main navigation: one line per page with the role it needs. Pages of the other subsystems
+// (calculation results, mined records and their review queue, ML models and screening) join
+// here with one line each once the native API serves their data (docs/web.md, "Navigation").
+const NAV: { href: string; label: string; role: string; app: boolean }[] = [
+  { href: '/search', label: 'Search', role: 'guest', app: true },
+  { href: '/upload', label: 'Upload', role: 'editor', app: true },
+  { href: '/audit', label: 'Audit trail', role: 'member', app: true },
+  { href: '/api/openapi.json', label: 'API', role: 'guest', app: false },
+  { href: '/optimade/v1/info', label: 'OPTIMADE', role: 'guest', app: false },
+];
+
+async function renderNav(): Promise<void> {
+  const role = await me().then((w) => w.role).catch(() => 'guest');
+  const list = document.getElementById('nav-list')!;
+  list.replaceChildren(
+    ...NAV.filter((n) => atLeast(role, n.role)).map((n) => {
+      const current = n.app && (location.pathname === n.href || (n.href === '/search' && location.pathname === '/'));
+      return h('li', {}, h('a', { href: n.href, 'data-link': n.app, 'aria-current': current ? 'page' : null }, n.label));
+    }),
+  );
+}
+
 // Signing in or out changes what the pages may show (restricted datasets): render again.
-window.addEventListener('pb-account', () => void render());
+window.addEventListener('pb-account', () => {
+  void renderNav();
+  void render();
+});
+window.addEventListener('popstate', () => void renderNav());
+document.addEventListener('pb-navigate', () => void renderNav());
+void renderNav();
 void renderAccount(document.getElementById('account')!);
 startRouter();

@@ -16,6 +16,7 @@ export function fallback(handler: Route): void {
 export function navigate(url: string, replace = false): void {
   if (replace) history.replaceState(null, '', url);
   else history.pushState(null, '', url);
+  document.dispatchEvent(new Event('pb-navigate'));
   void render();
 }
 

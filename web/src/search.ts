@@ -8,8 +8,6 @@ import { navigate } from './router';
 
 const PAGE_SIZES = [25, 50, 100, 200];
 const DEFAULT_LIMIT = 50;
-/// Most structures fetched one by one for the CIF download of a result set.
-const MAX_CIF_DOWNLOAD = 500;
 
 const CRYSTAL_SYSTEMS = ['triclinic', 'monoclinic', 'orthorhombic', 'tetragonal', 'trigonal', 'hexagonal', 'cubic'];
 const PROPERTY_KINDS = [
@@ -213,17 +211,20 @@ function resultsView(params: URLSearchParams, rows: StructureRow[], total: numbe
   const exportParams = new URLSearchParams(params);
   exportParams.delete('offset');
   exportParams.set('limit', String(Math.min(total, 10000)));
-  const csv = new URLSearchParams(exportParams);
-  csv.set('format', 'csv');
-  const cifButton = h('button', { type: 'button', class: 'secondary', id: 'download-cif' }, `CIF (all ${Math.min(total, MAX_CIF_DOWNLOAD)} structures)`);
-  cifButton.addEventListener('click', () => void downloadCifs(exportParams, cifButton));
+  const as = (format: string) => {
+    const p = new URLSearchParams(exportParams);
+    if (format !== 'json') p.set('format', format);
+    return `/api/search?${p}`;
+  };
+  const capped = total > 10000 ? ` (the first 10000 of ${total})` : '';
   const downloads = h(
     'div',
     { class: 'downloads', role: 'group', 'aria-label': 'Download the result set' },
-    'Download: ',
-    h('a', { href: `/api/search?${csv}`, download: 'structures.csv', id: 'download-csv' }, 'CSV'),
-    h('a', { href: `/api/search?${exportParams}`, download: 'structures.json', id: 'download-json' }, 'JSON'),
-    cifButton,
+    `Download the result set${capped}: `,
+    h('a', { href: as('csv'), download: 'structures.csv', id: 'download-csv' }, 'CSV'),
+    h('a', { href: as('json'), download: 'structures.json', id: 'download-json' }, 'JSON'),
+    h('a', { href: as('cif'), download: 'structures.cif', id: 'download-cif' }, 'CIF (one file)'),
+    h('a', { href: as('zip'), download: 'structures.zip', id: 'download-zip' }, 'CIF zip'),
   );
 
   const sort = params.get('sort') ?? 'id';
@@ -262,31 +263,4 @@ function resultsView(params: URLSearchParams, rows: StructureRow[], total: numbe
     size,
   );
   return [summary, downloads, h('div', { class: 'table-wrap' }, table), pager];
-}
-
-/// The result set as one multi-block CIF, fetched structure by structure (the API exports one
-/// structure per request).
-async function downloadCifs(params: URLSearchParams, button: HTMLButtonElement): Promise<void> {
-  const label = button.textContent;
-  button.disabled = true;
-  try {
-    const p = new URLSearchParams(params);
-    p.set('limit', String(MAX_CIF_DOWNLOAD));
-    const page = await search(p);
-    const parts: string[] = [];
-    for (const [i, r] of page.rows.entries()) {
-      button.textContent = `Fetching ${i + 1} of ${page.rows.length}…`;
-      const res = await fetch(structureUrl(r.id, '.cif'));
-      if (res.ok) parts.push(await res.text());
-    }
-    const url = URL.createObjectURL(new Blob([parts.join('\n')], { type: 'chemical/x-cif' }));
-    const a = h('a', { href: url, download: 'structures.cif' });
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-  } finally {
-    button.disabled = false;
-    button.textContent = label;
-  }
 }

@@ -1,8 +1,9 @@
 // The substance page: identity, why each member belongs, linked structures with a 3D viewer,
 // properties as a table and plotted against temperature, phase diagrams, references and
 // downloads. Loaded on demand (it pulls in 3Dmol and Plotly).
-import { ApiError, me, structureUrl, substance as fetchSubstance, type Member, type Property, type Reference, type StructureRecord, type Substance } from './api';
+import { ApiError, atLeast, me, structureUrl, substanceAudit, substance as fetchSubstance, type Member, type Property, type Reference, type StructureRecord, type Substance } from './api';
 import { fmt, formula, h, link, message } from './dom';
+import { auditTable } from './audit';
 import { editingSection } from './editing';
 import { plotPhaseDiagram, plotProperty } from './plot';
 import { StructureViewer } from './viewer';
@@ -143,8 +144,20 @@ export async function renderSubstance(main: HTMLElement, id: string): Promise<vo
     h('dd', {}, s.dataset),
   );
   const notice = sessionStorage.getItem('pb_notice');
+  const noticeLink = sessionStorage.getItem('pb_notice_link');
   sessionStorage.removeItem('pb_notice');
-  const merged = notice ? message('info', notice) : s.requested_id && s.requested_id !== s.id ? message('info', `Substance ${s.requested_id} was merged into ${s.id}.`) : null;
+  sessionStorage.removeItem('pb_notice_link');
+  const noticeBox = notice ? message('info', notice) : null;
+  if (noticeBox && noticeLink) noticeBox.append(' ', link(`/substances/${noticeLink}`, `Open ${noticeLink}`));
+  const merged = noticeBox ?? (s.requested_id && s.requested_id !== s.id ? message('info', `Substance ${s.requested_id} was merged into ${s.id}.`) : null);
+
+  // The audit trail of this substance (members and above; the server hides it from guests).
+  const auditSection = section('audit', 'Audit trail', message('info', 'Loading the audit trail…'));
+  if (atLeast(role, 'member')) {
+    void substanceAudit(s.id)
+      .then((a) => auditSection.replaceChildren(auditSection.firstChild!, a.rows.length ? auditTable(a.rows, `${a.total} change${a.total === 1 ? '' : 's'} to this substance, newest first`) : message('info', 'No editorial changes to this substance.')))
+      .catch((e) => auditSection.replaceChildren(auditSection.firstChild!, message('error', `The audit trail could not be loaded: ${e instanceof Error ? e.message : String(e)}`)));
+  }
 
   const viewer = new StructureViewer();
   const viewerSection = section('viewer', '3D structure', s.structures.some((x) => x.sites?.length) ? viewer.element : message('info', 'No linked structure has atomic positions.'));
@@ -173,7 +186,8 @@ export async function renderSubstance(main: HTMLElement, id: string): Promise<vo
       'References',
       s.references.length ? h('ol', { class: 'references' }, s.references.map((r) => h('li', { id: `ref-${r.id}` }, ...citation(r)))) : message('info', 'No linked references.'),
     ),
-    role === 'editor' || role === 'admin' ? editingSection(s) : '',
+    atLeast(role, 'member') ? auditSection : '',
+    atLeast(role, 'editor') ? editingSection(s) : '',
     section('downloads', 'Downloads', h('p', {}, 'Everything on this page as ', h('a', { href: `/api/substances/${encodeURIComponent(s.id)}?sites=true`, download: `${s.id}.json`, id: 'download-substance-json' }, 'JSON'), '.'), s.structures.length ? h('ul', {}, s.structures.map((x) => h('li', {}, `Structure #${x.id} (${x.chemical_formula_reduced}): `, downloads(x.id)))) : ''),
   );
 

@@ -1,0 +1,101 @@
+// Shared by the browser tests (e2e.mjs, e2e_editing.mjs) and bench/web_first_page.mjs: checks,
+// running the phasebook binary, starting `phasebook serve`, launching Debian's chromium through
+// playwright-core (from web/node_modules).
+import { execFileSync, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const TIMEOUT = 30000;
+
+/// Exits 77 (skipped) without chromium and 1 when the UI or playwright-core is missing; returns
+/// playwright-core's chromium launcher and web/dist.
+export function setup(sourceDir) {
+  if (!fs.existsSync(CHROMIUM)) {
+    console.log(`SKIP: ${CHROMIUM} is missing (scripts/install-deps installs chromium)`);
+    process.exit(77);
+  }
+  const webDir = path.join(sourceDir, 'web');
+  const dist = path.join(webDir, 'dist');
+  for (const [p, hint] of [
+    [path.join(dist, 'index.html'), 'the web UI is not built'],
+    [path.join(webDir, 'node_modules', 'playwright-core'), 'web/node_modules is missing'],
+  ]) {
+    if (!fs.existsSync(p)) {
+      console.error(`FAIL: ${hint} (${p}); run \`make web\``);
+      process.exit(1);
+    }
+  }
+  const { chromium } = createRequire(path.join(webDir, 'package.json'))('playwright-core');
+  return { chromium, dist };
+}
+
+export class Checks {
+  failures = 0;
+  check(ok, what) {
+    console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+    if (!ok) this.failures++;
+    return ok;
+  }
+}
+
+export function runner(phasebook) {
+  return (args, input) => execFileSync(phasebook, args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/// Starts `phasebook serve --port 0` and resolves with { url, proc } once it announces the URL.
+export function startServer(phasebook, db, dist, logFile) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(phasebook, ['serve', '--db', db, '--port', '0', '--web', dist, '--access-log', logFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), TIMEOUT);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/serving (http:\/\/\S+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1], proc });
+      }
+    });
+    proc.stderr.on('data', (d) => process.stderr.write(d));
+    proc.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+}
+
+export function launch(chromium) {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // CI runs as root (no sandbox); WebGL through SwiftShader since there is no GPU.
+    args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'],
+  });
+}
+
+export async function apiJson(base, p, headers = {}) {
+  const res = await fetch(base + p, { headers });
+  if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/// Signs in through the account box of the page header.
+export async function signIn(page, name, password) {
+  await page.click('#login-open');
+  await page.fill('#login-name', name);
+  await page.fill('#login-password', password);
+  await page.press('#login-password', 'Enter');
+  await page.waitForSelector('#whoami');
+}
+
+/// Records requests to other origins and console errors of a page.
+export function watch(page, base) {
+  const external = [];
+  const consoleErrors = [];
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(base) && !u.startsWith('data:') && !u.startsWith('blob:')) external.push(u);
+  });
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  return { external, consoleErrors };
+}
