@@ -50,6 +50,9 @@ struct MineOptions {
   std::vector<std::string> edits;
   std::string corpus_dir;
   std::string split = "all";
+  std::string errors_file;
+  bool show_tokens = false;
+  bool show_quantities = false;
 };
 
 ordered_json optional_json(const std::optional<double>& v) {
@@ -246,6 +249,17 @@ int run_mentions(const MineOptions& o) {
     mining::find_abbreviations(t, tokens.back(), abbreviations);
   }
   for (std::size_t i = 0; i < texts.size(); ++i) {
+    if (o.show_tokens) {
+      for (const mining::Token& t : tokens[i]) {
+        fmt::print("token\t{}\t{}\n", t.text, static_cast<int>(t.kind));
+      }
+    }
+    if (o.show_tokens || o.show_quantities) {
+      for (const mining::Quantity& q : mining::find_quantities(texts[i], tokens[i])) {
+        fmt::print("quantity\t{}\t{}\t{}\n", texts[i].substr(q.begin, q.end - q.begin),
+                   q.value_text, q.unit_text);
+      }
+    }
     std::set<std::size_t> accepted_begins;
     for (const mining::Mention& m : mining::find_mentions(texts[i], tokens[i], abbreviations)) {
       accepted_begins.insert(m.begin);
@@ -427,11 +441,15 @@ int run_evaluate(const MineOptions& o) {
   std::vector<mining::EvaluationReport> reports;
   const std::filesystem::path base =
       o.corpus_dir.empty() ? shared_default("") : std::filesystem::path(o.corpus_dir);
+  mining::EvaluationOptions options;
+  options.split = o.split;
+  options.max_documents = o.max_documents;
+  options.errors = !o.errors_file.empty();
   if (std::filesystem::exists(base / "sofc-exp-corpus")) {
-    reports.push_back(mining::evaluate_sofc_exp(base / "sofc-exp-corpus", o.max_documents));
+    reports.push_back(mining::evaluate_sofc_exp(base / "sofc-exp-corpus", options));
   }
   if (std::filesystem::exists(base / "annotated_materials_syntheses")) {
-    reports.push_back(mining::evaluate_syntheses(base / "annotated_materials_syntheses", o.split));
+    reports.push_back(mining::evaluate_syntheses(base / "annotated_materials_syntheses", options));
   }
   if (reports.empty()) {
     throw NotFound("no annotated corpora under " + base.string() +
@@ -459,6 +477,17 @@ int run_evaluate(const MineOptions& o) {
                r.material_formula_gold.gold);
     print_score("value+unit (overlap)", r.value_overlap);
     print_score("value+unit (exact)", r.value_exact);
+  }
+  if (!o.errors_file.empty()) {
+    std::ofstream out(o.errors_file);
+    if (!out) throw InvalidArgument("cannot write " + o.errors_file);
+    out << "corpus\ttype\terror\tdocument\tspan\tcontext\n";
+    for (const auto& r : reports) {
+      for (const auto& e : r.errors) {
+        out << r.corpus << '\t' << e.type << '\t' << (e.false_positive ? "FP" : "FN") << '\t'
+            << e.document << '\t' << e.text << '\t' << e.context << '\n';
+      }
+    }
   }
   return kExitOk;
 }
@@ -498,6 +527,8 @@ Runner add_mine_command(CLI::App& app) {
       "mentions", "Material mentions of a text or files, with rejected look-alikes and why");
   mentions->add_flag("--json", o->json, "JSON Lines (accepted mentions only)");
   mentions->add_option("--text", o->text, "A text to analyse");
+  mentions->add_flag("--quantities", o->show_quantities, "Also print the quantities (value+unit)");
+  mentions->add_flag("--tokens", o->show_tokens, "Also print the tokens and quantities");
   mentions->add_option("paths", o->paths, "Files")->check(CLI::ExistingPath);
 
   CLI::App* classify = cmd->add_subcommand(
@@ -564,9 +595,15 @@ Runner add_mine_command(CLI::App& app) {
   evaluate->add_option("--corpora", o->corpus_dir,
                        "Folder with sofc-exp-corpus/ and annotated_materials_syntheses/ "
                        "(default ../shared/data/literature_mining)");
-  evaluate->add_option("--split", o->split, "Synthesis corpus split: train, dev, test or all")
+  evaluate
+      ->add_option("--split", o->split,
+                   "Documents: all, or splits of each corpus (train, dev, test; e.g. "
+                   "train,dev for tuning, test held out)")
       ->capture_default_str();
-  evaluate->add_option("--max-documents", o->max_documents, "SOFC-Exp documents (0 = all)");
+  evaluate->add_option("--max-documents", o->max_documents, "Documents per corpus (0 = all)");
+  evaluate->add_option("--errors", o->errors_file,
+                       "Write false positives and missed gold spans as TSV (corpus, type, "
+                       "FP/FN, document, span, context)");
   evaluate->add_flag("--json", o->json, "JSON Lines");
 
   return [o, add, extract, records, mentions, classify, stats, select, rlist, accept, reject, reset,

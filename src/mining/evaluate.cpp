@@ -68,8 +68,29 @@ struct Predicted {
   std::size_t end;
 };
 
+// Where errors go: the scored text (characters indexed by `starts`) and its document.
+struct ErrorSink {
+  std::vector<EvaluationError>* errors = nullptr;
+  std::string_view document;
+  std::string_view text;
+  const std::vector<std::size_t>* starts = nullptr;
+  bool whole_sentence = false;  ///< context = the whole text, else 60 characters around
+
+  void add(const char* type, bool false_positive, std::size_t begin, std::size_t end) const {
+    if (!errors || !starts || end >= starts->size() || begin > end) return;
+    const auto& st = *starts;
+    const std::size_t cb = whole_sentence || begin < 60 ? 0 : begin - 60;
+    const std::size_t ce = whole_sentence ? st.size() - 1 : std::min(st.size() - 1, end + 60);
+    std::string context(text.substr(st[cb], st[ce] - st[cb]));
+    std::replace(context.begin(), context.end(), '\n', ' ');
+    std::replace(context.begin(), context.end(), '\t', ' ');
+    errors->push_back({type, false_positive, std::string(document),
+                       std::string(text.substr(st[begin], st[end] - st[begin])), context});
+  }
+};
+
 void score(const std::vector<Predicted>& pred, const std::vector<Gold>& gold, Score& overlap,
-           Score& exact) {
+           Score& exact, const ErrorSink& sink = {}, const char* type = "") {
   overlap.predicted += pred.size();
   exact.predicted += pred.size();
   overlap.gold += gold.size();
@@ -83,6 +104,7 @@ void score(const std::vector<Predicted>& pred, const std::vector<Gold>& gold, Sc
     }
     overlap.predicted_matched += o;
     exact.predicted_matched += e;
+    if (!o) sink.add(type, true, p.begin, p.end);
   }
   for (const Gold& g : gold) {
     bool o = false;
@@ -93,7 +115,68 @@ void score(const std::vector<Predicted>& pred, const std::vector<Gold>& gold, Sc
     }
     overlap.gold_matched += o;
     exact.gold_matched += e;
+    if (!o) sink.add(type, false, g.begin, g.end);
   }
+}
+
+// The documents of a split: "all" or a comma-separated list of split names.
+bool in_split(const std::string& split, std::string_view document_split) {
+  if (split == "all") return true;
+  for (const std::string& s : [&] {
+         std::vector<std::string> out;
+         std::size_t pos = 0;
+         while (pos <= split.size()) {
+           const std::size_t next = std::min(split.find(',', pos), split.size());
+           out.push_back(split.substr(pos, next - pos));
+           pos = next + 1;
+         }
+         return out;
+       }()) {
+    if (s == document_split) return true;
+  }
+  return false;
+}
+
+// SOFC-Exp-Metadata.csv: tab-separated, fields may be quoted over several lines; the split of each
+// document ("name" -> "set").
+std::map<std::string, std::string> sofc_splits(const std::string& csv) {
+  std::vector<std::vector<std::string>> rows(1);
+  std::string field;
+  bool quoted = false;
+  for (std::size_t i = 0; i < csv.size(); ++i) {
+    const char c = csv[i];
+    if (quoted) {
+      if (c == '"')
+        quoted = false;
+      else
+        field += c;
+    } else if (c == '"' && field.empty()) {
+      quoted = true;
+    } else if (c == '\t') {
+      rows.back().push_back(std::move(field));
+      field.clear();
+    } else if (c == '\n') {
+      if (!field.empty() && field.back() == '\r') field.pop_back();
+      rows.back().push_back(std::move(field));
+      field.clear();
+      rows.emplace_back();
+    } else {
+      field += c;
+    }
+  }
+  rows.back().push_back(field);
+  std::map<std::string, std::string> out;
+  if (rows.empty()) return out;
+  const auto& head = rows[0];
+  const auto name = std::find(head.begin(), head.end(), "name") - head.begin();
+  const auto set = std::find(head.begin(), head.end(), "set") - head.begin();
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    const auto& row = rows[r];
+    if (static_cast<std::size_t>(std::max(name, set)) < row.size()) {
+      out[row[static_cast<std::size_t>(name)]] = row[static_cast<std::size_t>(set)];
+    }
+  }
+  return out;
 }
 
 bool formula_like_gold(const std::string& text) {
@@ -103,8 +186,8 @@ bool formula_like_gold(const std::string& text) {
 
 // Material scores, and recall over the gold materials that are formulas or abbreviations.
 void score_materials(const std::vector<Predicted>& pred, const std::vector<Gold>& gold,
-                     EvaluationReport& report) {
-  score(pred, gold, report.material_overlap, report.material_exact);
+                     EvaluationReport& report, const ErrorSink& sink) {
+  score(pred, gold, report.material_overlap, report.material_exact, sink, "material");
   std::vector<Gold> formula_gold;
   for (const Gold& g : gold) {
     if (formula_like_gold(g.text)) formula_gold.push_back(g);
@@ -150,17 +233,21 @@ Score& Score::operator+=(const Score& o) {
   return *this;
 }
 
-EvaluationReport evaluate_sofc_exp(const std::filesystem::path& dir, std::size_t max_documents) {
+EvaluationReport evaluate_sofc_exp(const std::filesystem::path& dir,
+                                   const EvaluationOptions& options) {
   EvaluationReport report;
-  report.corpus = "SOFC-Exp";
+  report.corpus = "SOFC-Exp (" + options.split + ")";
+  std::map<std::string, std::string> splits;
+  if (options.split != "all") splits = sofc_splits(read_file(dir / "SOFC-Exp-Metadata.csv"));
   std::vector<std::filesystem::path> texts;
   for (const auto& e : std::filesystem::directory_iterator(dir / "texts")) {
     if (e.path().extension() == ".txt") texts.push_back(e.path());
   }
   std::sort(texts.begin(), texts.end());
   for (const auto& path : texts) {
-    if (max_documents && report.documents >= max_documents) break;
+    if (options.max_documents && report.documents >= options.max_documents) break;
     const std::string name = path.stem().string();
+    if (options.split != "all" && !in_split(options.split, splits[name])) continue;
     const std::string text = read_file(path);
     const std::vector<std::size_t> starts = char_starts(text);
     // Sentences: id, label, begin, end (characters into the text).
@@ -202,8 +289,10 @@ EvaluationReport evaluate_sofc_exp(const std::filesystem::path& dir, std::size_t
         if (g.end < sstarts.size())
           g.text = sentence.substr(sstarts[g.begin], sstarts[g.end] - sstarts[g.begin]);
       }
-      score_materials(m, gm, report);
-      score(v, values[id], report.value_overlap, report.value_exact);
+      const ErrorSink sink{options.errors ? &report.errors : nullptr, name, sentence, &sstarts,
+                           true};
+      score_materials(m, gm, report, sink);
+      score(v, values[id], report.value_overlap, report.value_exact, sink, "value");
       ++report.sentences;
     }
     ++report.documents;
@@ -212,24 +301,28 @@ EvaluationReport evaluate_sofc_exp(const std::filesystem::path& dir, std::size_t
 }
 
 EvaluationReport evaluate_syntheses(const std::filesystem::path& dir,
-                                    const std::string& split_name) {
+                                    const EvaluationOptions& options) {
   EvaluationReport report;
-  report.corpus = "Materials Science Procedural Text Corpus (" + split_name + ")";
+  report.corpus = "Materials Science Procedural Text Corpus (" + options.split + ")";
   std::vector<std::string> names;
-  if (split_name == "all") {
+  if (options.split == "all") {
     for (const auto& e : std::filesystem::directory_iterator(dir / "data")) {
       if (e.path().extension() == ".ann") names.push_back(e.path().stem().string());
     }
   } else {
-    std::istringstream in(read_file(dir / ("ner-" + split_name + "-fnames.txt")));
-    std::string line;
-    while (std::getline(in, line)) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (!line.empty()) names.push_back(line);
+    for (const std::string split : {"train", "dev", "test"}) {
+      if (!in_split(options.split, split)) continue;
+      std::istringstream in(read_file(dir / ("ner-" + split + "-fnames.txt")));
+      std::string line;
+      while (std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (!line.empty()) names.push_back(line);
+      }
     }
   }
   std::sort(names.begin(), names.end());
   for (const std::string& name : names) {
+    if (options.max_documents && report.documents >= options.max_documents) break;
     const std::string text = read_file(dir / "data" / (name + ".txt"));
     std::vector<Gold> materials, numbers, unit_spans;
     std::istringstream in(read_file(dir / "data" / (name + ".ann")));
@@ -258,8 +351,10 @@ EvaluationReport evaluate_syntheses(const std::filesystem::path& dir,
     find_abbreviations(text, tokenize(text), abbreviations);
     std::vector<Predicted> m, v;
     predict(text, abbreviations, m, v);
-    score_materials(m, materials, report);
-    score(v, values, report.value_overlap, report.value_exact);
+    const std::vector<std::size_t> starts = char_starts(text);
+    const ErrorSink sink{options.errors ? &report.errors : nullptr, name, text, &starts, false};
+    score_materials(m, materials, report, sink);
+    score(v, values, report.value_overlap, report.value_exact, sink, "value");
     report.sentences += split_sentences(text).size();
     ++report.documents;
   }

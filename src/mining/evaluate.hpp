@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace pb::mining {
 
@@ -21,6 +22,24 @@ struct Score {
   Score& operator+=(const Score& o);
 };
 
+/// One disagreement with the gold annotation, kept when `EvaluationOptions::errors` is set.
+struct EvaluationError {
+  std::string type;      ///< "material" or "value"
+  bool false_positive;   ///< predicted without an overlapping gold span (else a missed gold span)
+  std::string document;  ///< file stem
+  std::string text;      ///< the span
+  std::string context;   ///< the sentence (SOFC-Exp) or up to 60 characters around the span
+};
+
+/// What to evaluate. `split`: "all" or a comma-separated list of the corpus's own splits
+/// ("train", "dev", "test"; SOFC-Exp from the `set` column of SOFC-Exp-Metadata.csv, the synthesis
+/// corpus from ner-SPLIT-fnames.txt). Rules are tuned on "train,dev"; "test" is held out.
+struct EvaluationOptions {
+  std::string split = "all";
+  std::size_t max_documents = 0;  ///< 0 = all
+  bool errors = false;            ///< fill EvaluationReport::errors
+};
+
 /// Figures for one corpus. "overlap" counts a prediction as correct when it overlaps a gold span
 /// of the same type; "exact" needs the same boundaries.
 struct EvaluationReport {
@@ -34,16 +53,17 @@ struct EvaluationReport {
   Score material_formula_gold;
   Score value_overlap;
   Score value_exact;
+  std::vector<EvaluationError> errors;  ///< overlap errors, when asked for
 };
 
-/// SOFC-Exp: the experiment sentences (label 1) of every document in `dir` (the
-/// sofc-exp-corpus folder); MATERIAL and VALUE spans of annotations/frames.
-EvaluationReport evaluate_sofc_exp(const std::filesystem::path& dir, std::size_t max_documents = 0);
+/// SOFC-Exp: the experiment sentences (label 1) of the documents of `dir` (the sofc-exp-corpus
+/// folder) in the split; MATERIAL and VALUE spans of annotations/frames.
+EvaluationReport evaluate_sofc_exp(const std::filesystem::path& dir,
+                                   const EvaluationOptions& options = {});
 
 /// Materials Science Procedural Text Corpus: `dir` is annotated_materials_syntheses; Material
-/// entities, and Number entities followed by a *-Unit entity as values. `split` is "train",
-/// "dev", "test" (the files of ner-SPLIT-fnames.txt) or "all".
+/// entities, and Number entities followed by a *-Unit entity as values.
 EvaluationReport evaluate_syntheses(const std::filesystem::path& dir,
-                                    const std::string& split = "all");
+                                    const EvaluationOptions& options = {});
 
 }  // namespace pb::mining

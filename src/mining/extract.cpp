@@ -233,7 +233,7 @@ Extraction extract(const Document& doc) {
   for (std::size_t b = 0; b < doc.blocks.size(); ++b) {
     ex.mentions[b] = find_mentions(doc.blocks[b].text, tokens[b], ex.abbreviations);
     for (const Mention& m : ex.mentions[b]) {
-      if (m.elements < 2) continue;
+      if (m.elements < 2 || !is_material(m.kind)) continue;
       // Title mentions count extra: the title names the paper's material.
       const int weight = doc.blocks[b].kind == BlockKind::kTitle ? 3 : 1;
       auto& [n, example] = frequency[m.reduced];
@@ -361,10 +361,11 @@ Extraction extract(const Document& doc) {
         std::size_t best_score = SIZE_MAX;
         bool compound_in_sentence = false;
         for (const Mention& m : mentions) {
-          if (m.begin >= sent.begin && m.end <= sent.end && m.elements >= 2)
+          if (m.begin >= sent.begin && m.end <= sent.end && m.elements >= 2 && is_material(m.kind))
             compound_in_sentence = true;
         }
         for (const Mention& m : mentions) {
+          if (!is_material(m.kind)) continue;  // a fuel, a gas, "x = 0.1"
           if (m.begin < sent.begin || m.end > sent.end) continue;
           if (m.end > q->begin && m.begin < q->end) continue;
           std::size_t score = m.end <= q->begin ? q->begin - m.end : m.begin - q->end + 40;
@@ -380,6 +381,7 @@ Extraction extract(const Document& doc) {
           confidence += 0.2;
         } else {
           for (std::size_t k = mentions.size(); k-- > 0;) {
+            if (!is_material(mentions[k].kind)) continue;
             if (s > 0 && mentions[k].begin >= sentences[s - 1].begin &&
                 mentions[k].end <= sentences[s - 1].end) {
               chosen = &mentions[k];

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <functional>
 #include <set>
 
 #include "chem/element.hpp"
@@ -47,6 +48,17 @@ const std::set<std::string, std::less<>> kAmbientNames = {
     "oxygen",  "hydrogen", "nitrogen", "argon",    "helium", "neon",
     "krypton", "xenon",    "chlorine", "fluorine", "radon"};
 
+// Gases, fuels and solvents named in words, with their formula. Both annotated corpora count them
+// as materials (SOFC-Exp: fuels and oxidants, "fuel_used"; the synthesis corpus: every substance
+// of a procedure), so they are mentions of kind "ambient". "oxygen" is left out: papers use it for
+// oxygen ions, vacancies and reduction far more than for the gas.
+const std::pair<std::string_view, std::string_view> kAmbientWords[] = {
+    {"hydrogen", "H2"},    {"methane", "CH4"},    {"air", ""},         {"argon", "Ar"},
+    {"nitrogen", "N2"},    {"helium", "He"},      {"water", "H2O"},    {"ethanol", "C2H5OH"},
+    {"methanol", "CH3OH"}, {"acetone", "C3H6O"},  {"propane", "C3H8"}, {"butane", "C4H10"},
+    {"ammonia", "NH3"},    {"steam", "H2O"},      {"syngas", ""},      {"biogas", ""},
+    {"ethane", "C2H6"},    {"isooctane", "C8H18"}};
+
 // All-capital formulas without digits that are real compounds (the rule against NSW/CV would
 // reject them).
 const std::set<std::string, std::less<>> kCapitalCompounds = {"BN", "KF", "KI", "WC",
@@ -81,6 +93,32 @@ std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
+}
+
+// True when the word ending at `end` is followed by a noun of a property or process that it
+// modifies ("sulfur tolerance", "carbon deposition", "nickel content").
+bool modifies_property_noun(std::string_view text, std::size_t end) {
+  std::size_t k = end;
+  if (k < text.size() && (text[k] == ' ' || text[k] == '-'))
+    ++k;
+  else
+    return false;
+  std::size_t e = k;
+  while (e < text.size() && text[e] >= 'a' && text[e] <= 'z') ++e;
+  const std::string_view next = text.substr(k, e - k);
+  static constexpr std::string_view kNouns[] = {
+      "tolerance", "tolerant", "poisoning", "resistance", "resistant", "deposition",
+      "content",   "contents", "coking",    "species",    "vacancy",   "vacancies",
+      "partial",   "removal",  "free",      "containing", "loading",   "impurities"};
+  for (std::string_view n : kNouns) {
+    if (next == n) return true;
+  }
+  return false;
+}
+
+bool starts_with_dash(std::string_view s) {
+  std::size_t len = 0;
+  return !s.empty() && is_dash_cp(code_point_at(s, 0, len));
 }
 
 int distinct_elements(const chem::Composition& c) {
@@ -199,10 +237,97 @@ bool long_form_is_material(std::string_view long_form_text) {
   return false;
 }
 
+// The formula with composition variable `v` ("x") that a mention or an abbreviation of the
+// document names, if any: "Ba1−xSrxFeO3−δ", "La1-xSrxMnO3 (LSM)".
+bool variable_formula(std::string_view formula, char v) {
+  for (std::size_t k = 0; k < formula.size(); ++k) {
+    if (formula[k] != v) continue;
+    // The variable follows an element symbol or a digit/sign of a count: "Srx", "1−x", "2-x".
+    const bool after = k > 0 && (std::isalpha(static_cast<unsigned char>(formula[k - 1])) ||
+                                 formula[k - 1] == '-' || formula[k - 1] == '+' ||
+                                 static_cast<unsigned char>(formula[k - 1]) >= 0x80);
+    if (after) return true;
+  }
+  return false;
+}
+
+// "x = 0.05", "x = 0.05 and 0.10", "x = 0–0.4", "x=0.1": the value of a composition variable of a
+// variable formula mentioned in the same text (or defined as an abbreviation). SOFC-Exp annotates
+// them as materials since they name the compound ("La1−xSrxCoO3 ... x = 0.05", PMC5456866).
+void add_composition_values(std::string_view text, const std::vector<Token>& tokens,
+                            const AbbreviationTable& abbreviations, std::vector<Mention>& out) {
+  auto has_formula = [&](char v, std::size_t before) {
+    for (const Mention& m : out) {
+      if (m.begin < before && m.kind != MentionKind::kComposition && variable_formula(m.text, v)) {
+        return true;
+      }
+    }
+    for (const auto& [k, a] : abbreviations) {
+      if (a.material && variable_formula(a.formula, v)) return true;
+    }
+    return false;
+  };
+  std::vector<Mention> found;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    if (t.kind != TokenKind::kWord) continue;
+    const std::string_view w = t.text;
+    if (w.empty() || (w[0] != 'x' && w[0] != 'y' && w[0] != 'z')) continue;
+    const char v = w[0];
+    std::size_t end = 0;
+    std::size_t k = i + 1;
+    if (w.size() > 2 && w[1] == '=' &&
+        w.find_first_not_of("0123456789.", 2) == std::string_view::npos) {
+      end = t.end;  // "x=0.1"
+    } else if (w.size() == 1 && k + 1 < tokens.size() && tokens[k].text == "=" &&
+               tokens[k + 1].kind == TokenKind::kNumber) {
+      end = tokens[k + 1].end;
+      k += 2;
+      // Listed or ranged values: ", 0.10", "and 0.10", "–0.4".
+      while (k + 1 < tokens.size() && tokens[k + 1].kind == TokenKind::kNumber &&
+             (tokens[k].text == "," || tokens[k].text == "and" || tokens[k].text == "or" ||
+              tokens[k].text == "to" || starts_with_dash(tokens[k].text))) {
+        end = tokens[k + 1].end;
+        k += 2;
+      }
+      if (k + 2 < tokens.size() && tokens[k].text == "," && tokens[k + 1].text == "and" &&
+          tokens[k + 2].kind == TokenKind::kNumber) {
+        end = tokens[k + 2].end;
+      }
+    }
+    if (end == 0 || !has_formula(v, t.begin)) continue;
+    Mention m;
+    m.begin = t.begin;
+    m.end = end;
+    m.text = std::string(text.substr(t.begin, end - t.begin));
+    m.kind = MentionKind::kComposition;
+    for (const Mention& f : out) {
+      if (f.begin < t.begin && variable_formula(f.text, v)) {
+        m.formula = f.formula;
+        m.reduced = f.reduced;
+        m.elements = f.elements;
+      }
+    }
+    found.push_back(std::move(m));
+  }
+  if (found.empty()) return;
+  out.insert(out.end(), found.begin(), found.end());
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Mention& a, const Mention& b) { return a.begin < b.begin; });
+}
+
 }  // namespace
+
+bool is_material(MentionKind kind) {
+  return kind != MentionKind::kAmbient && kind != MentionKind::kComposition;
+}
 
 std::string_view to_string(MentionKind kind) {
   switch (kind) {
+    case MentionKind::kAmbient:
+      return "ambient";
+    case MentionKind::kComposition:
+      return "composition";
     case MentionKind::kFormula:
       return "formula";
     case MentionKind::kAlias:
@@ -215,7 +340,7 @@ std::string_view to_string(MentionKind kind) {
   return "formula";
 }
 
-FormulaCheck check_formula_word(std::string_view word) {
+FormulaCheck check_formula_word(std::string_view word, bool allow_ambient) {
   FormulaCheck r;
   if (word.empty() || word.size() > 100) {
     r.reason = "length";
@@ -238,15 +363,40 @@ FormulaCheck check_formula_word(std::string_view word) {
     r.reason = "an ion or a truncated word";
     return r;
   }
-  if (kAmbient.count(word)) {
-    r.reason = "a gas or solvent (not a material of interest)";
+  if (kAmbient.count(word) && !allow_ambient) {
+    r.reason = "a gas or solvent (an ambient mention, not a material of interest)";
     return r;
   }
-  // "SOFCs", "PCFCs", "TF-SOFCs": the plural of an acronym (P + C + F + Cs would parse).
-  if (word.size() >= 3 && last == 's' && word[word.size() - 2] >= 'A' &&
-      word[word.size() - 2] <= 'Z' && !has_digit(word)) {
-    r.reason = "an acronym in the plural";
-    return r;
+  // "SOFCs", "PCFCs", "TF-SOFCs": the plural of an acronym (P + C + F + Cs would parse), also
+  // with a reference number glued on ("SOFCs19", "SOFCs.98": superscript citations lost in
+  // text extraction, SOFC-Exp PMC4021905).
+  {
+    std::string_view stem = word;
+    while (!stem.empty() && ((stem.back() >= '0' && stem.back() <= '9') || stem.back() == '.'))
+      stem.remove_suffix(1);
+    if (stem.size() >= 3 && stem.back() == 's' && stem[stem.size() - 2] >= 'A' &&
+        stem[stem.size() - 2] <= 'Z' && !has_digit(stem)) {
+      r.reason = "an acronym in the plural";
+      return r;
+    }
+  }
+  // A count of four or more digits without a decimal point is a reference number glued to a
+  // word ("PCFC4041424344454647"), not a subscript.
+  {
+    std::size_t run = 0;
+    for (std::size_t k = 0; k <= word.size(); ++k) {
+      const bool digit = k < word.size() && word[k] >= '0' && word[k] <= '9';
+      if (digit) {
+        ++run;
+        continue;
+      }
+      if (run >= 4 && !(k < word.size() && word[k] == '.') &&
+          !(k > run && word[k - run - 1] == '.')) {
+        r.reason = "an implausible count (a reference number glued on)";
+        return r;
+      }
+      run = 0;
+    }
   }
   chem::FormulaOptions options;
   options.aliases = false;
@@ -366,7 +516,8 @@ std::vector<Mention> find_mentions(std::string_view text, const std::vector<Toke
                    std::move(reduced), kind, elements});
   };
   // Tries one word (or part of one) as a mention; true when it is one.
-  auto try_word = [&](std::size_t begin, std::size_t end, bool after_number) -> bool {
+  std::function<bool(std::size_t, std::size_t, bool)> try_word =
+      [&](std::size_t begin, std::size_t end, bool after_number) -> bool {
     std::string_view w = text.substr(begin, end - begin);
     if (w.empty()) return false;
     if (auto it = abbreviations.find(w); it != abbreviations.end()) {
@@ -379,6 +530,23 @@ std::vector<Mention> find_mentions(std::string_view text, const std::vector<Toke
       return true;
     }
     if (kNotMaterials.count(w)) return false;
+    // Gases, fuels and solvents: "H2", "CH4", "air", "hydrogen".
+    if (kAmbient.count(w)) {
+      const FormulaCheck f = check_formula_word(w, true);
+      add(begin, end, std::string(w), f.reduced, MentionKind::kAmbient, f.elements);
+      return true;
+    }
+    {
+      const std::string l = lower(w);
+      for (const auto& [name, formula] : kAmbientWords) {
+        if (l == name && (w[0] == l[0] || w.size() == 1 || (w[1] >= 'a' && w[1] <= 'z'))) {
+          const FormulaCheck f =
+              formula.empty() ? FormulaCheck{} : check_formula_word(formula, true);
+          add(begin, end, std::string(formula), f.reduced, MentionKind::kAmbient, f.elements);
+          return true;
+        }
+      }
+    }
     if (const chem::Alias* alias = chem::find_alias(w)) {
       const FormulaCheck f = check_formula_word(alias->formula);
       add(begin, end, alias->formula, f.reduced, MentionKind::kAlias, f.elements);
@@ -398,11 +566,21 @@ std::vector<Mention> find_mentions(std::string_view text, const std::vector<Toke
       return true;
     }
     const std::string name = name_formula(w);
+    // "sulfur tolerance", "carbon deposition": an element name modifying a property or process
+    // noun names no material (SOFC-Exp PMC4222441: "sulfur tolerance of Ni-based anodes").
+    if (!name.empty() && modifies_property_noun(text, end)) return false;
     if (!name.empty() &&
         !(w[0] >= 'A' && w[0] <= 'Z' && w.size() > 1 && w[1] >= 'A' && w[1] <= 'Z')) {
       const FormulaCheck g = check_formula_word(name);
       add(begin, end, name, g.accepted ? g.reduced : name, MentionKind::kName, g.elements);
       return true;
+    }
+    // "nickel1415", "hydrocarbons910": a word with reference numbers glued on (superscript
+    // citations lost in text extraction, SOFC-Exp PMC4021905); the word alone is tried.
+    std::size_t stem = w.size();
+    while (stem > 0 && w[stem - 1] >= '0' && w[stem - 1] <= '9') --stem;
+    if (stem >= 4 && stem < w.size() && is_lower_word(w.substr(0, stem))) {
+      return try_word(begin, begin + stem, false);
     }
     return false;
   };
@@ -467,6 +645,7 @@ std::vector<Mention> find_mentions(std::string_view text, const std::vector<Toke
                                    });
     if (ratio) out.resize(before_parts);
   }
+  add_composition_values(text, tokens, abbreviations, out);
   return out;
 }
 

@@ -20,7 +20,17 @@ enum class MentionKind {
   kAlias,         ///< a name from data/formula_aliases.csv
   kAbbreviation,  ///< an abbreviation defined in this document
   kName,          ///< an element or common material name ("nickel", "ceria")
+  /// A gas, fuel, solvent or atmosphere ("H2", "CH4", "air", "water"): a substance of the
+  /// experiment (fuel, oxidant, medium) but never the material a property record belongs to.
+  kAmbient,
+  /// The value of a composition variable of a formula in the same text ("x = 0.05" after
+  /// "Ba1−xSrxFeO3−δ"); `formula` is the variable formula it specifies.
+  kComposition,
 };
+
+/// True for mentions that can carry properties (formulas, aliases, abbreviations, names); false
+/// for ambient substances and composition values.
+bool is_material(MentionKind kind);
 
 std::string_view to_string(MentionKind kind);
 
@@ -60,8 +70,9 @@ struct FormulaCheck {
   int elements = 0;
 };
 
-/// Checks one word (no context) against the formula engine and the look-alike rules.
-FormulaCheck check_formula_word(std::string_view word);
+/// Checks one word (no context) against the formula engine and the look-alike rules. Gases and
+/// solvents ("H2", "CH4") are rejected unless `allow_ambient`.
+FormulaCheck check_formula_word(std::string_view word, bool allow_ambient = false);
 
 /// Material mentions in a tokenized text, using the document's abbreviations.
 std::vector<Mention> find_mentions(std::string_view text, const std::vector<Token>& tokens,

@@ -28,6 +28,9 @@ struct Quantity {
   std::optional<units::Unit> unit;  ///< parsed (absent for C-rates and composition units)
   bool c_rate = false;              ///< "0.1C", "C/10"
   bool composition = false;         ///< mol%, wt%, at%, vol%
+  /// A number listed before the quantity that gives the unit ("25, 51 and 97 mW cm−2": 25 and
+  /// 51); its span is the number alone.
+  bool listed = false;
 };
 
 /// The quantities in a tokenized text, in order.

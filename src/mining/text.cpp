@@ -298,8 +298,27 @@ class Lexer {
           numeric = false;
         }
       }
+      // "(28%)", "(0.1M, 5 mL)": a bracket kept the number and its unit together; split them
+      // as outside brackets ("28 %" and "28%" read alike).
+      std::size_t head = begin;
+      if (!numeric && is_digit(at(begin))) {
+        while (head < end && is_digit(at(head))) ++head;
+        if (head + 1 < end && at(head) == '.' && is_digit(at(head + 1))) {
+          ++head;
+          while (head < end && is_digit(at(head))) ++head;
+        }
+      }
       if (numeric) {
         push(TokenKind::kNumber, begin, end, std::strtod(digits.c_str(), nullptr), decimals);
+      } else if (head > begin && (at(head) == '%' || is_lower(at(head)) || is_upper(at(head)))) {
+        std::string number;
+        int places = 0;
+        for (std::size_t k = begin; k < head; ++k) {
+          number += static_cast<char>(at(k));
+          if (number.find('.') != std::string::npos && at(k) != '.') ++places;
+        }
+        push(TokenKind::kNumber, begin, head, std::strtod(number.c_str(), nullptr), places);
+        push(TokenKind::kWord, head, end);
       } else {
         push(dash_only ? TokenKind::kSymbol : TokenKind::kWord, begin, end);
       }

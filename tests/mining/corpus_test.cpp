@@ -48,7 +48,7 @@ TEST(MiningEvaluation, SynthesisProcedures) {
   if (!std::filesystem::exists(kCorpora / "annotated_materials_syntheses")) {
     GTEST_SKIP() << "../shared/data/literature_mining/annotated_materials_syntheses is absent";
   }
-  const EvaluationReport r = evaluate_syntheses(kCorpora / "annotated_materials_syntheses", "all");
+  const EvaluationReport r = evaluate_syntheses(kCorpora / "annotated_materials_syntheses");
   print(r);
   EXPECT_EQ(r.documents, 230u);
   // Measured: material P 0.729 (gold leaves many formulas unannotated: KBr pellets, Al2O3

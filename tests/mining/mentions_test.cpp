@@ -28,7 +28,7 @@ TEST(MiningMentions, FormulasDopedAndMixtures) {
   EXPECT_EQ(words("glasses of 75Li2S\u00B725P2S5 and 0.75Li2S\u20130.25P2S5"),
             (std::vector<std::string>{"75Li2S\u00B725P2S5", "0.75Li2S\u20130.25P2S5"}));
   EXPECT_EQ(words("Li1+xAlxTi2-x(PO4)3 with x = 0.3"),
-            (std::vector<std::string>{"Li1+xAlxTi2-x(PO4)3"}));
+            (std::vector<std::string>{"Li1+xAlxTi2-x(PO4)3", "x = 0.3"}));
   EXPECT_EQ(words("\u03B2-Li3PS4 and (Li,Na)CoO2"),
             (std::vector<std::string>{"\u03B2-Li3PS4", "(Li,Na)CoO2"}));
   const auto m = mentions_of("Ce0.9Gd0.1O1.95 electrolyte");
@@ -100,10 +100,77 @@ TEST(MiningMentions, LookAlikesAreRejected) {
   // Defined in the document as a technique: stays rejected even if it were a formula.
   EXPECT_TRUE(
       words("cyclic voltammetry (CV) and electrochemical impedance spectroscopy (EIS)").empty());
-  // Gases and solvents are the atmosphere, not materials; acronym plurals are acronyms.
-  EXPECT_TRUE(words("in O2, H2O and Ar with oxygen; SOFCs and PCFCs").empty());
+  // Acronym plurals are acronyms, also with a citation number glued on; "oxygen" is a word.
+  EXPECT_TRUE(words("with oxygen; SOFCs and PCFCs").empty());
+  // Gases and solvents are ambient mentions, never materials that carry a property.
+  for (const Mention& m : mentions_of("in O2, H2O and Ar")) {
+    EXPECT_EQ(m.kind, MentionKind::kAmbient) << m.text;
+    EXPECT_FALSE(is_material(m.kind));
+  }
   // ... but real all-capital compounds stay.
   EXPECT_EQ(words("BN and WC"), (std::vector<std::string>{"BN", "WC"}));
+}
+
+std::vector<std::string> kinds(std::string_view text) {
+  std::vector<std::string> out;
+  for (const Mention& m : mentions_of(text)) {
+    out.push_back(m.text + ":" + std::string(to_string(m.kind)));
+  }
+  return out;
+}
+
+// Fuels and oxidants are substances of the experiment (SOFC-Exp annotates them, "fuel_used");
+// they are mentions of kind ambient, which records never take as their material.
+TEST(MiningMentions, FuelsAndOxidantsAreAmbient) {
+  // SOFC-Exp PMC6249295 (Kim et al., Sci. Rep. 2018, CC BY).
+  EXPECT_EQ(kinds("Figure 4a shows the power density and voltage as functions of current density "
+                  "for the transforming cell with humidified H2 as fuel and air as the oxidant."),
+            (std::vector<std::string>{"H2:ambient", "air:ambient"}));
+  // SOFC-Exp PMC4673446 (Ding et al., Sci. Rep. 2015, CC BY).
+  EXPECT_EQ(kinds("The cells were tested from 600 to 800 °C with the static air as oxidant "
+                  "and humid hydrogen (~3% H2O), methane or H2S-containing H2 as fuel."),
+            (std::vector<std::string>{"air:ambient", "hydrogen:ambient", "H2O:ambient",
+                                      "methane:ambient", "H2S:ambient", "H2:ambient"}));
+}
+
+// "x = 0.05 and x = 0.10" after a formula with x names compounds (SOFC-Exp annotates them).
+TEST(MiningMentions, CompositionVariableValues) {
+  // SOFC-Exp PMC4992832 (Lan et al., Sci. Rep. 2016, CC BY).
+  EXPECT_EQ(kinds("It has been reported that SrFe1-xTixO3−δ where x = 0.3, 0.4 combined "
+                  "with Ce0.9Gd0.1O2−δ performs well as an anode for SOFCs19."),
+            (std::vector<std::string>{"SrFe1-xTixO3−δ:formula", "x = 0.3, 0.4:composition",
+                                      "Ce0.9Gd0.1O2−δ:formula"}));
+  // Without a formula with that variable, "x = 2" is not a mention.
+  EXPECT_TRUE(words("the fit gives x = 2 for the slope").empty());
+  const auto m = mentions_of("Ba1−xSrxFeO3−δ with x = 0.05 and 0.10");
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[1].text, "x = 0.05 and 0.10");
+  EXPECT_EQ(m[1].formula, "Ba1−xSrxFeO3−δ");
+  EXPECT_FALSE(is_material(m[1].kind));
+}
+
+// Superscript citations lost in text extraction glue reference numbers to words.
+TEST(MiningMentions, ReferenceNumbersGluedToWords) {
+  // SOFC-Exp PMC4895149 (Hanifi et al., Sci. Rep. 2016, CC BY).
+  EXPECT_EQ(words("The effectiveness of using calcined YSZ in the development of a porous "
+                  "structure for infiltration of nickel1415 or LSBT16 anodes"),
+            (std::vector<std::string>{"YSZ", "nickel"}));
+  EXPECT_EQ(check_formula_word("SOFCs19").reason, "an acronym in the plural");
+  EXPECT_EQ(check_formula_word("PCFC4041424344454647").reason,
+            "an implausible count (a reference number glued on)");
+  EXPECT_TRUE(check_formula_word("Li7La3Zr2O12").accepted);
+  EXPECT_TRUE(check_formula_word("Li0.33La0.557TiO3").accepted);
+}
+
+// An element name modifying a property noun names no material.
+TEST(MiningMentions, ElementNamesModifyingPropertyNouns) {
+  // SOFC-Exp PMC4222441 (Wu et al., Beilstein J. Nanotechnol. 2014, CC BY), title.
+  EXPECT_EQ(words("Nanocrystalline ceria coatings on solid oxide fuel cell anodes: the role of "
+                  "organic surfactant pretreatments on coating microstructures and sulfur "
+                  "tolerance"),
+            (std::vector<std::string>{"ceria"}));
+  EXPECT_EQ(words("infiltrated with nickel and cobalt"),
+            (std::vector<std::string>{"nickel", "cobalt"}));
 }
 
 TEST(MiningMentions, CheckExplainsRejections) {

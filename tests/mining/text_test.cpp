@@ -159,5 +159,67 @@ TEST(MiningQuantities, UnitsRangesUncertaintiesAndRates) {
   EXPECT_EQ(q.unit_text, "V");
 }
 
+std::vector<std::string> quantity_texts(std::string_view text) {
+  std::vector<std::string> out;
+  for (const Quantity& q : find_quantities(text, tokenize(text))) {
+    out.push_back(std::string(text.substr(q.begin, q.end - q.begin)));
+  }
+  return out;
+}
+
+// Numbers listed before a unit share it; "and" joins a range only after "between".
+TEST(MiningQuantities, ListedNumbersShareTheUnit) {
+  // SOFC-Exp PMC4770875 (Li et al., Sci. Rep. 2016, CC BY).
+  const std::string s =
+      "The peak power densities obtained from the cell using BZY-only electrolyte were 51, 93 "
+      "and 206 mW/cm2 at 350, 375, and 400 \u00B0C, respectively.";
+  EXPECT_EQ(quantity_texts(s),
+            (std::vector<std::string>{"51", "93", "206 mW/cm2", "350", "375", "400 \u00B0C"}));
+  const auto q = find_quantities(s, tokenize(s));
+  EXPECT_TRUE(q[0].listed);
+  EXPECT_EQ(q[0].unit_text, "mW/cm2");
+  EXPECT_TRUE(dims::areal_power(q[0].unit->dimension));
+  EXPECT_DOUBLE_EQ(q[4].value, 375);
+  EXPECT_TRUE(dims::temperature(q[4].unit->dimension));
+  // SOFC-Exp PMC4021905 (Faes et al., Membranes 2012, CC BY): two temperatures, not a range.
+  EXPECT_EQ(quantity_texts("at 650 and 800 \u00B0C, respectively"),
+            (std::vector<std::string>{"650", "800 \u00B0C"}));
+  const Quantity r = one_quantity("cycled between 2.5 and 4.3 V");
+  EXPECT_EQ(*r.min, 2.5);
+  EXPECT_EQ(*r.max, 4.3);
+}
+
+// "850-nm-thick GDC": a unit hyphenated to the number and to an adjective.
+TEST(MiningQuantities, HyphenatedThickness) {
+  // SOFC-Exp PMC3564701 (Ji et al., Nanoscale Res. Lett. 2013, CC BY).
+  EXPECT_EQ(quantity_texts("Thin-film fuel cells with 850-nm-thick GDC and 850-nm-thick Sn0.1"),
+            (std::vector<std::string>{"850-nm-thick", "850-nm-thick"}));
+  const Quantity q = one_quantity("a 8 nm-thick YSZ layer");
+  EXPECT_EQ(q.unit_text, "nm-thick");
+  EXPECT_DOUBLE_EQ(units::convert(q.value, *q.unit, units::parse_unit("m")), 8e-9);
+}
+
+// Laboratory units of synthesis sections and numbers kept with their unit inside brackets.
+TEST(MiningQuantities, LaboratoryUnitsAndBracketedPercent) {
+  // Materials Science Procedural Text Corpus, 101002aoc1683 (MIT).
+  EXPECT_EQ(quantity_texts("a mixture of [PdCl2 (PPh3)2] in 3 ml of 0.1 M sodium acetate and the "
+                           "respective ligands in 15 ml alcohol in a 1:1 ratio for 5 h."),
+            (std::vector<std::string>{"3 ml", "0.1 M", "15 ml", "5 h"}));
+  // Same corpus, 101002adma200903953 and 101016jelectacta201410035.
+  const Quantity pct = one_quantity("was adjusted to 6 with aqueous ammonia (28%).");
+  EXPECT_EQ(pct.unit_text, "%");
+  EXPECT_DOUBLE_EQ(pct.value, 28);
+  const Quantity rpm = one_quantity("The milling speed was set at 200 rpm.");
+  EXPECT_NEAR(units::convert(rpm.value, *rpm.unit, units::parse_unit("Hz")), 200.0 / 60, 1e-12);
+  const Quantity molar = one_quantity("0.1 M");
+  EXPECT_NEAR(units::convert(molar.value, *molar.unit, units::parse_unit("mol/L")), 0.1, 1e-12);
+  EXPECT_EQ(one_quantity("stirred for 3 hours").unit_text, "hours");
+  EXPECT_EQ(one_quantity("aged for 4 days").unit->factor, 86400.0);
+  EXPECT_TRUE(one_quantity("a slurry (10 wt %)").composition);
+  // SOFC-Exp PMC4673446: "ml min−1".
+  const Quantity flow = one_quantity("with a flow rate of 80 ml min\u22121.");
+  EXPECT_EQ(flow.unit_text, "ml min\u22121");
+}
+
 }  // namespace
 }  // namespace pb::mining
