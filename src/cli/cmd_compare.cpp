@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/structure_input.hpp"
 #include "crystal/matcher.hpp"
+#include "substance/identity.hpp"
 
 namespace pb::cli {
 
@@ -19,6 +20,7 @@ struct MatchArgs {
   std::string comparator = "species";
   bool no_scale = false;
   bool json = false;
+  bool host = false;
   crystal::MatchOptions options;
 };
 
@@ -57,7 +59,25 @@ int compare(MatchArgs& a) {
                loaded.size());
     return kExitFailed;
   }
-  auto r = crystal::compare_structures(loaded[0].structure, loaded[1].structure, a.options);
+  crystal::MatchResult r;
+  if (a.host) {
+    // As the substance rule compares them: host frameworks, partly occupied elements left out.
+    auto framework = [](const crystal::Structure& s) {
+      return substance::host_framework(s, substance::host_of(substance::site_host_composition(s)));
+    };
+    substance::IdentityOptions io;
+    io.framework = a.options;
+    auto v = substance::compare_frameworks(framework(loaded[0].structure),
+                                           framework(loaded[1].structure), io);
+    r.match = v.compared && v.match;
+    r.reason = v.reason;
+    r.rms = v.rms;
+    r.max_distance = v.max_distance;
+    for (const std::string& e : v.ignored)
+      r.reason += (r.reason.empty() ? "" : "; ") + ("left out " + e);
+  } else {
+    r = crystal::compare_structures(loaded[0].structure, loaded[1].structure, a.options);
+  }
   if (a.json) {
     nlohmann::ordered_json out = {
         {"a", loaded[0].source}, {"b", loaded[1].source}, {"match", r.match}, {"reason", r.reason}};
@@ -113,6 +133,9 @@ Runner add_compare_command(CLI::App& app) {
       ->required()
       ->check(CLI::ExistingFile);
   add_match_options(*cmd, *args);
+  cmd->add_flag("--host", args->host,
+                "Compare the host frameworks as the substance rule does: dopants folded, "
+                "occupancies ignored, partly occupied elements left out, inversion allowed");
   return [args] { return compare(*args); };
 }
 

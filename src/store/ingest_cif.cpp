@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdio>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "chem/formula.hpp"
@@ -156,7 +157,7 @@ class SubstanceChooser {
     }
     std::string differs;
     for (const std::string& id : candidates) {
-      const crystal::Structure* theirs = framework_of(id);
+      const substance::Framework* theirs = framework_of(id);
       if (theirs == nullptr) {
         c.id = id;
         c.rule = "; framework not compared: " + id + " has no structure";
@@ -169,11 +170,15 @@ class SubstanceChooser {
         if (!v.compared) {
           c.rule = "; framework not compared: " + v.reason;
         } else {
-          char buf[256];
+          std::string left_out;
+          for (const std::string& e : v.ignored) left_out += (left_out.empty() ? "" : ", ") + e;
+          char buf[320];
           std::snprintf(buf, sizeof buf,
-                        "; framework matches that of %s (largest site displacement %.3f of the "
-                        "site tolerance)",
-                        id.c_str(), v.max_distance);
+                        "; framework matches that of %s%s (largest site displacement %.3f, "
+                        "tolerance %.2f, in units of (V/n)^(1/3)%s%s)",
+                        id.c_str(), v.inverted ? " inverted through the origin" : "",
+                        v.max_distance, options_.framework.stol,
+                        left_out.empty() ? "" : "; partly occupied left out: ", left_out.c_str());
           c.rule = buf;
         }
         return c;
@@ -183,26 +188,30 @@ class SubstanceChooser {
     c.id = substance::framework_variant_id(ident.key, p.record.content_hash);
     c.rule = "; framework differs from every substance of " + ident.key + " (" + differs +
              "), so it founds a framework variant";
-    c.numbers = "{\"founded\":true,\"site_tolerance\":" + std::to_string(options_.framework.stol) +
-                "}";
+    c.numbers = nlohmann::json{{"founded", true},
+                               {"differs_from", candidates},
+                               {"site_tolerance", options_.framework.stol}}
+                    .dump();
     return c;
   }
 
  private:
   std::string numbers(const substance::FrameworkVerdict& v, const std::string& id) {
-    if (!v.compared) return "{\"compared\":false}";
-    char buf[320];
-    std::snprintf(buf, sizeof buf,
-                  "{\"compared_with\":\"%s\",\"structure\":%lld,\"max_distance\":%.6g,"
-                  "\"rms\":%.6g,\"site_tolerance\":%.6g,\"length_tolerance\":%.6g,"
-                  "\"angle_tolerance\":%.6g}",
-                  id.c_str(), static_cast<long long>(founders_[id]), v.max_distance, v.rms,
-                  options_.framework.stol, options_.framework.ltol, options_.framework.angle_tol);
-    return buf;
+    if (!v.compared) return nlohmann::json{{"compared", false}, {"reason", v.reason}}.dump();
+    return nlohmann::json{{"compared_with", id},
+                          {"structure", founders_[id]},
+                          {"max_distance", v.max_distance},
+                          {"rms", v.rms},
+                          {"ignored_partly_occupied", v.ignored},
+                          {"inverted", v.inverted},
+                          {"site_tolerance", options_.framework.stol},
+                          {"length_tolerance", options_.framework.ltol},
+                          {"angle_tolerance", options_.framework.angle_tol}}
+        .dump();
   }
 
   // The framework of a substance (that of its first structure), or null when it has none.
-  const crystal::Structure* framework_of(const std::string& id) {
+  const substance::Framework* framework_of(const std::string& id) {
     auto [it, fresh] = cache_.try_emplace(id);
     if (fresh) {
       if (auto first = repos_.substances->first_structure(id)) {
@@ -221,7 +230,7 @@ class SubstanceChooser {
 
   Repositories& repos_;
   const substance::IdentityOptions& options_;
-  std::map<std::string, std::optional<crystal::Structure>> cache_;
+  std::map<std::string, std::optional<substance::Framework>> cache_;
   std::map<std::string, std::int64_t> founders_;
 };
 

@@ -33,7 +33,7 @@ struct PreparedStructure {
   std::optional<ReferenceRecord> reference;
   substance::Identity identity;
   crystal::Description description;
-  crystal::Structure framework;  ///< substance::host_framework, for the framework rule
+  substance::Framework framework;  ///< for the framework rule
 };
 
 /// Everything one file yields, and a located message per file or block that failed.

@@ -235,6 +235,11 @@ class SubstanceRepository {
   /// The substance an entry belongs to, with the rule that admitted it.
   virtual std::optional<MemberRecord> membership(EntityKind kind, std::int64_t entity_id) = 0;
   virtual std::vector<MemberRecord> members(std::string_view substance_id) = 0;
+  /// Every substance with these identity fields (host formula, space group, Pearson symbol):
+  /// the framework variants and split-offs of one identity key, in id order.
+  virtual std::vector<std::string> with_identity(const SubstanceRecord& identity) = 0;
+  /// The structure that stands for a substance's framework: its first structure member.
+  virtual std::optional<std::int64_t> first_structure(std::string_view id) = 0;
   /// The substance an id names now: itself when it exists, the substance it was merged into
   /// (following merges of merges), or nothing.
   virtual std::optional<std::string> resolve(std::string_view id) = 0;

@@ -790,6 +790,25 @@ class SqliteSubstances final : public SubstanceRepository {
     return collect<MemberRecord>(s, read_member);
   }
 
+  std::vector<std::string> with_identity(const SubstanceRecord& r) override {
+    Statement& s = sql_(
+        "SELECT id FROM substance WHERE host_formula = ?1 AND space_group_number IS ?2"
+        " AND pearson_symbol IS ?3 ORDER BY id");
+    s.bind(1, r.host_formula).bind(2, r.space_group_number).bind(3, non_empty(r.pearson_symbol));
+    return collect<std::string>(s, [](Statement& q) { return q.column_text(0); });
+  }
+
+  std::optional<std::int64_t> first_structure(std::string_view id) override {
+    Statement& s = sql_(
+        "SELECT min(entity_id) FROM substance_member WHERE substance_id = ?"
+        " AND entity_kind = 'structure'");
+    s.bind(1, id);
+    std::optional<std::int64_t> out;
+    if (s.step()) out = s.column_optional_int64(0);
+    s.reset();
+    return out;
+  }
+
   std::optional<std::string> resolve(std::string_view id) override {
     if (get(id)) return std::string(id);
     // Merges keep redirects pointing at a live substance, so one hop is enough.

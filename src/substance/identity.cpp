@@ -1,7 +1,9 @@
 #include "substance/identity.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <numeric>
 
 #include "chem/element.hpp"
@@ -94,7 +96,110 @@ chem::Composition site_host_composition(const crystal::Structure& s) {
   return c;
 }
 
+Framework host_framework(const crystal::Structure& s, const Host& host) {
+  Framework out;
+  out.cell.name = s.name;
+  out.cell.lattice = s.lattice;
+  auto is_dopant = [&host](int z) {
+    return std::find(host.dopants.begin(), host.dopants.end(), chem::find_element(z)->symbol) !=
+           host.dopants.end();
+  };
+  for (const crystal::Site& site : s.sites) {
+    if (site.occupants.empty()) continue;
+    // The same choice as site_host_composition: the dominant species when the others are
+    // dopants on the site, else every species; a site of dopants only is no part of the host.
+    const crystal::Occupant* top = &site.occupants.front();
+    for (const auto& o : site.occupants) {
+      if (o.occupancy.value() > top->occupancy.value()) top = &o;
+    }
+    double total = site.total_occupancy();
+    bool solid_solution = total - top->occupancy.value() > kSiteDopantShare * total;
+    std::vector<int> kept;
+    for (const auto& o : site.occupants) {
+      if ((!solid_solution && &o != top) || is_dopant(o.species.z)) continue;
+      if (std::find(kept.begin(), kept.end(), o.species.z) == kept.end())
+        kept.push_back(o.species.z);
+    }
+    if (kept.empty()) continue;
+    crystal::Site f;
+    f.frac = site.frac;
+    for (int z : kept) {
+      chem::Species plain;
+      plain.z = static_cast<std::uint8_t>(z);
+      f.occupants.push_back(
+          {plain,
+           kept.size() == 1 ? chem::Number(1) : chem::Number::approximate(1.0 / kept.size()),
+           {}});
+      if (total < kFrameworkOccupancy) out.partial.emplace_back(chem::find_element(z)->symbol);
+    }
+    out.cell.sites.push_back(std::move(f));
+  }
+  std::sort(out.partial.begin(), out.partial.end());
+  out.partial.erase(std::unique(out.partial.begin(), out.partial.end()), out.partial.end());
+  return out;
+}
+
+FrameworkVerdict compare_frameworks(const Framework& a, const Framework& b,
+                                    const IdentityOptions& o) {
+  FrameworkVerdict v;
+  for (const Framework* f : {&a, &b}) {
+    if (f->cell.sites.empty()) {
+      v.reason = "no host sites to compare";
+      return v;
+    }
+    if (f->cell.sites.size() > o.framework_max_sites) {
+      v.reason = std::to_string(f->cell.sites.size()) + " sites, more than the " +
+                 std::to_string(o.framework_max_sites) + " compared";
+      return v;
+    }
+  }
+  crystal::MatchOptions m_options = o.framework;
+  std::set_union(a.partial.begin(), a.partial.end(), b.partial.begin(), b.partial.end(),
+                 std::back_inserter(v.ignored));
+  // Leaving out the partly occupied elements must leave a framework to compare.
+  auto left = [&v](const Framework& f) {
+    for (const crystal::Site& site : f.cell.sites) {
+      for (const auto& occ : site.occupants) {
+        if (!std::binary_search(v.ignored.begin(), v.ignored.end(), occ.species.symbol()))
+          return true;
+      }
+    }
+    return false;
+  };
+  if (!left(a) || !left(b)) v.ignored.clear();
+  m_options.ignored_species.insert(m_options.ignored_species.end(), v.ignored.begin(),
+                                   v.ignored.end());
+  try {
+    crystal::MatchResult m = crystal::compare_structures(a.cell, b.cell, m_options);
+    if (!m.match) {
+      // The absolute structure is a detail of a refinement, not another phase: a description
+      // inverted through the origin (an enantiomorph, CIFs "_INV") is the same framework.
+      crystal::Structure inverted = b.cell;
+      for (crystal::Site& site : inverted.sites) {
+        for (double& x : site.frac) x = -x;
+      }
+      crystal::MatchResult mi = crystal::compare_structures(a.cell, inverted, m_options);
+      if (mi.match) {
+        m = mi;
+        v.inverted = true;
+      }
+    }
+    v.compared = true;
+    v.match = m.match;
+    v.max_distance = m.max_distance;
+    v.rms = m.rms;
+    v.reason = m.reason;
+  } catch (const std::exception& e) {
+    v.reason = std::string("frameworks not compared: ") + e.what();
+  }
+  return v;
+}
+
 std::string substance_id(const std::string& key) { return "pbs-" + sha256_hex(key).substr(0, 12); }
+
+std::string framework_variant_id(const std::string& key, const std::string& founder_hash) {
+  return substance_id(key + "|framework|" + founder_hash);
+}
 
 Identity identify(const chem::Composition& c, std::optional<int> space_group,
                   const std::string& pearson, const IdentityOptions& o) {

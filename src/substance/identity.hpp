@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "chem/composition.hpp"
+#include "crystal/matcher.hpp"
 #include "crystal/structure.hpp"
 
 namespace pb::substance {
@@ -23,6 +24,12 @@ struct IdentityOptions {
   double stoichiometry_tolerance = 0.06;
   /// Largest number of atoms in the host formula unit tried (Li0.33La0.56TiO3 needs 44).
   int max_atoms = 64;
+  /// Entries with coordinates must also share the framework: their host frameworks (see
+  /// Framework) match under pymatgen's StructureMatcher default tolerances, elements compared,
+  /// occupancies not.
+  crystal::MatchOptions framework = {.comparator = crystal::Comparator::kElement};
+  /// Frameworks with more sites than this in the cell are not compared (the rule says so).
+  std::size_t framework_max_sites = 400;
 };
 
 /// The host of a composition and the numbers that decided it.
@@ -46,6 +53,41 @@ inline constexpr double kSiteDopantShare = 0.25;
 /// ([Li0.95Nb0.01] on the Li site counts as Li0.96); vacancies stay.
 chem::Composition site_host_composition(const crystal::Structure& s);
 
+/// Total occupancy from which a site counts as fully occupied for the framework rule.
+inline constexpr double kFrameworkOccupancy = 0.9;
+
+/// The host framework of a structure, what the framework rule compares.
+struct Framework {
+  /// Each site holds its host species (the dominant one where the others are dopants, as in
+  /// site_host_composition; every species of a solid-solution site in equal shares) fully
+  /// occupied, so that doping, vacancies and refined occupancies do not count; sites whose
+  /// species are all dopants of the host formula are left out.
+  crystal::Structure cell;
+  /// Host elements with a site less than kFrameworkOccupancy occupied (a mobile ion, a
+  /// disordered sublattice), sorted. Papers model such sublattices differently (Li on 24d, 48g
+  /// or 96h in garnets), so the comparison leaves these elements out.
+  std::vector<std::string> partial;
+};
+
+Framework host_framework(const crystal::Structure& s, const Host& host);
+
+/// The outcome of comparing the frameworks of two entries.
+struct FrameworkVerdict {
+  bool compared = false;    ///< false when a cell was too large or could not be analysed
+  bool match = false;       ///< meaningful when compared
+  double max_distance = 0;  ///< largest site displacement, in units of the site tolerance
+  double rms = 0;
+  std::vector<std::string> ignored;  ///< partly occupied elements left out
+  bool inverted = false;             ///< matched with one of them inverted through the origin
+  std::string reason;                ///< why they differ, or why they were not compared
+};
+
+/// Compares two host frameworks with options.framework, leaving out the elements partly
+/// occupied in either (unless nothing else is left), and accepting a match of one inverted
+/// through the origin.
+FrameworkVerdict compare_frameworks(const Framework& a, const Framework& b,
+                                    const IdentityOptions& options = {});
+
 /// The identity of an entry: the key, the stable id derived from it, and why.
 struct Identity {
   std::string id;   ///< "pbs-" + 12 hex digits of SHA-256(key)
@@ -63,5 +105,10 @@ Identity identify(const chem::Composition& c, std::optional<int> space_group,
 
 /// The stable id of a key.
 std::string substance_id(const std::string& key);
+
+/// The id of a framework variant: an entry whose identity key names substances whose
+/// frameworks all differ from its own founds a new one, with the id of the key and the content
+/// hash of that founding entry ("pbs-" + 12 hex digits of SHA-256("KEY|framework|HASH")).
+std::string framework_variant_id(const std::string& key, const std::string& founder_hash);
 
 }  // namespace pb::substance

@@ -101,3 +101,97 @@ TEST(Identity, NonStoichiometricCompositionsWithoutAFitKeepTheirOwnHost) {
   EXPECT_FALSE(latp.rounded && latp.formula == "LiTi2P3O12");
   EXPECT_THROW(substance::host_of(chem::Composition{}), InvalidArgument);
 }
+
+namespace {
+
+substance::FrameworkVerdict frameworks(const crystal::Structure& a, const crystal::Structure& b) {
+  auto host = [](const crystal::Structure& s) {
+    return substance::host_framework(s, of_structure(s).host);
+  };
+  return substance::compare_frameworks(host(a), host(b));
+}
+
+}  // namespace
+
+TEST(Identity, HostFrameworkFoldsDopantsAndIgnoresOccupancies) {
+  // [Li0.95Nb0.03] on the Li site and Nb0.98 on the Nb site: the framework is plain LiNbO3.
+  crystal::Structure doped = linbo3("Li1 Li 0 0 0.2829 0.95\nNb2 Nb 0 0 0.2829 0.03\n");
+  doped.sites[1].occupants[0].occupancy = chem::Number::approximate(0.98);
+  crystal::Structure f = substance::host_framework(doped, of_structure(doped).host).cell;
+  ASSERT_EQ(f.sites.size(), doped.sites.size());
+  for (const crystal::Site& site : f.sites) {
+    ASSERT_EQ(site.occupants.size(), 1u);
+    EXPECT_DOUBLE_EQ(site.occupants[0].occupancy.value(), 1.0);
+  }
+  EXPECT_EQ(f.cell_composition().reduced_formula(), "LiNbO3");
+  // A site holding only a folded dopant (Ti interstitial) is no part of the framework.
+  crystal::Structure ti = linbo3("Li1 Li 0 0 0.2829 1\nTi1 Ti 0 0 0.15 0.01\n");
+  EXPECT_EQ(of_structure(ti).host.dopants, (std::vector<std::string>{"Ti"}));
+  EXPECT_EQ(substance::host_framework(ti, of_structure(ti).host).cell.sites.size(),
+            ti.sites.size() - 6);  // the 6 Ti positions of the hexagonal cell
+}
+
+TEST(Identity, FrameworksOfOnePhaseMatchAndOthersDoNot) {
+  crystal::Structure pure = linbo3("Li1 Li 0 0 0.2829 1\n");
+  auto doped = frameworks(pure, linbo3("Li1 Li 0 0 0.2829 0.95\nNb2 Nb 0 0 0.2829 0.01\n"));
+  EXPECT_TRUE(doped.compared);
+  EXPECT_TRUE(doped.match) << doped.reason;
+  EXPECT_LT(doped.max_distance, 0.01);
+  // A refinement from another paper: positions moved by a few hundredths.
+  crystal::Structure other = linbo3("Li1 Li 0 0 0.2790 1\n");
+  for (crystal::Site& s : other.sites) {
+    if (s.occupants[0].species.symbol() == "O") s.frac[0] += 0.01;
+  }
+  auto refined = frameworks(pure, other);
+  EXPECT_TRUE(refined.match) << refined.reason;
+  // The same cell described inverted through the origin (R3c is polar: z -> -z is another
+  // description of the same crystal, not another phase).
+  crystal::Structure inverted = pure;
+  for (crystal::Site& s : inverted.sites) {
+    for (double& x : s.frac) x = -x;
+  }
+  auto inv = frameworks(pure, inverted);
+  EXPECT_TRUE(inv.match) << inv.reason;
+  // Same formula, space group and Pearson symbol, but the O atoms on another general position:
+  // another framework, and the verdict says by how much.
+  crystal::Structure moved = linbo3("Li1 Li 0 0 0.2829 1\n");
+  {
+    std::string text =
+        "data_x\n_cell_length_a 5.148\n_cell_length_b 5.148\n_cell_length_c 13.863\n"
+        "_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 120\n"
+        "_symmetry_space_group_name_H-M 'R 3 c'\n"
+        "loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n"
+        "_atom_site_fract_y\n_atom_site_fract_z\n"
+        "Li1 Li 0 0 0.2829\nNb1 Nb 0 0 0\nO1 O 0.30 0.10 0.17\n";
+    auto doc = crystal::cif::read_text(text, "moved.cif");
+    moved = crystal::read_structure(doc.blocks.at(0), "moved.cif").structure;
+  }
+  ASSERT_EQ(of_structure(moved).key, of_structure(pure).key);
+  auto differs = frameworks(pure, moved);
+  EXPECT_TRUE(differs.compared);
+  EXPECT_FALSE(differs.match);
+  EXPECT_NE(differs.reason.find("sites do not"), std::string::npos) << differs.reason;
+  EXPECT_GT(differs.max_distance, 0.3);
+}
+
+TEST(Identity, PartlyOccupiedSublatticesAreLeftOutOfTheFramework) {
+  // Li half occupied and placed elsewhere along c, as papers model a mobile ion differently:
+  // the Nb-O framework decides, and the verdict names what it left out.
+  crystal::Structure pure = linbo3("Li1 Li 0 0 0.2829 1\n");
+  crystal::Structure mobile = linbo3("Li1 Li 0 0 0.2200 0.5\nLi2 Li 0 0 0.3500 0.5\n");
+  auto f = substance::host_framework(mobile, of_structure(mobile).host);
+  EXPECT_EQ(f.partial, (std::vector<std::string>{"Li"}));
+  EXPECT_TRUE(substance::host_framework(pure, of_structure(pure).host).partial.empty());
+  auto v = frameworks(pure, mobile);
+  EXPECT_TRUE(v.match) << v.reason;
+  EXPECT_EQ(v.ignored, (std::vector<std::string>{"Li"}));
+}
+
+TEST(Identity, FrameworkVariantIdsComeFromTheKeyAndTheFoundingEntry) {
+  std::string key = "LiNbO3|161|hR10";
+  EXPECT_EQ(substance::framework_variant_id(key, "abc"),
+            substance::framework_variant_id(key, "abc"));
+  EXPECT_NE(substance::framework_variant_id(key, "abc"), substance::substance_id(key));
+  EXPECT_NE(substance::framework_variant_id(key, "abc"),
+            substance::framework_variant_id(key, "abd"));
+}
