@@ -241,6 +241,11 @@ nlohmann::json common_context(std::string_view code, const crystal::Structure& i
   }
   c["mixing_beta"] = param_real(p, "mixing_beta");
   c["restart"] = param_int(p, "restart") == 1;
+  // pw.x stops itself before the time limit, saving what a restart needs, ahead of the
+  // runner's `timeout` (or Slurm) killing it: 5 % (at least a minute) early, or at half the
+  // limit when it is under two minutes (saving takes a moment).
+  double walltime = param_int(p, "walltime_s");
+  c["max_seconds"] = std::max(0.5 * walltime, walltime - std::max(60.0, 0.05 * walltime));
   c["electron_maxstep"] = param_int(p, "electron_maxstep");
   c["pseudo_dir"] = pseudo_directory(code, p).string();
   c["task"] = std::string(to_string(task));

@@ -29,6 +29,7 @@ void fill(CalcResult& base, const CalcResult& extra) {
   if (base.forces_ev_a.empty()) base.forces_ev_a = extra.forces_ev_a;
   if (!base.stress_gpa) base.stress_gpa = extra.stress_gpa;
   if (!base.bands) base.bands = extra.bands;
+  if (!base.dos) base.dos = extra.dos;
   if (base.scf_steps == 0) base.scf_steps = extra.scf_steps;
   base.fixed_occupations = base.fixed_occupations || extra.fixed_occupations;
   base.errors.insert(base.errors.end(), extra.errors.begin(), extra.errors.end());
@@ -50,7 +51,7 @@ std::string guess_output_kind(const fs::path& path) {
   std::string name = path.filename().string();
   if (name.find("vasprun") != std::string::npos) return "vasprun";
   if (name.ends_with(".xml")) return "qe-xml";
-  if (name.starts_with("OUTCAR")) return "outcar";
+  if (name.find("OUTCAR") != std::string::npos) return "outcar";
   if (name.ends_with(".abo")) return "abinit";
   return "qe-stdout";
 }

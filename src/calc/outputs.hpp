@@ -25,7 +25,7 @@ CalcResult parse_abinit_output(std::string_view text, const std::string& source)
 /// and the fuzz target; throws pb::InvalidArgument for an unknown name.
 CalcResult parse_output(std::string_view kind, std::string_view text, const std::string& source);
 /// Guesses the kind from a file name (*.xml with "vasprun" -> vasprun, other *.xml -> qe-xml,
-/// OUTCAR*, *.abo, else pw.x stdout).
+/// names holding OUTCAR, *.abo, else pw.x stdout).
 std::string guess_output_kind(const std::filesystem::path& path);
 
 /// Everything a job directory written by `calc prepare` holds after its run: the first

@@ -60,10 +60,13 @@ const std::vector<ParameterSpec> kSpecs = {
     {"nbnd", T::kInt, "0", "all", "bands for dos/bands; 0 = max(1.2 x occupied, occupied + 8)", 0,
      100000},
     {"force_ev_a", T::kReal, "0.02", "all", "relaxation force threshold (eV/Angstrom)", 1e-6, 10},
-    {"walltime_s", T::kInt, "3600", "all", "time limit of one attempt (seconds)", 1, 1e7},
+    {"walltime_s", T::kInt, "3600", "all",
+     "time limit of one attempt (seconds); pw.x stops itself 5% (>= 60 s) earlier, or at half "
+     "under 120 s (max_seconds)",
+     1, 1e7},
     {"restart", T::kInt, "0", "qe",
-     "1 = start from the previous attempt's charge density and wave functions (set by the "
-     "walltime handler)",
+     "1 = continue from the state pw.x saved when it reached max_seconds in the previous "
+     "attempt (restart_mode 'restart'; set by the walltime handler)",
      0, 1},
     {"pseudo_dir", T::kText, "", "all",
      "pseudopotential directory (default: code's Debian library; VASP: the POTCAR directory)"},

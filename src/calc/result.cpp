@@ -170,6 +170,7 @@ nlohmann::json to_json(const CalcResult& r) {
   j["nelec"] = r.nelec ? nlohmann::json(*r.nelec) : nlohmann::json();
   j["fixed_occupations"] = r.fixed_occupations;
   j["errors"] = r.errors;
+  if (r.dos) j["dos"] = {{"energies_ev", r.dos->energies_ev}, {"total", r.dos->total}};
   if (r.bands) {
     j["bands"] = {{"kpoints", r.bands->kpoints},
                   {"weights", r.bands->weights},
@@ -208,6 +209,12 @@ CalcResult result_from_json(const nlohmann::json& j) {
   r.nelec = opt("nelec");
   r.fixed_occupations = j.value("fixed_occupations", false);
   if (j.contains("errors")) r.errors = j["errors"].get<std::vector<std::string>>();
+  if (j.contains("dos") && j["dos"].is_object()) {
+    Dos d;
+    d.energies_ev = j["dos"]["energies_ev"].get<std::vector<double>>();
+    d.total = j["dos"]["total"].get<std::vector<std::vector<double>>>();
+    r.dos = std::move(d);
+  }
   if (j.contains("bands")) {
     BandData b;
     b.kpoints = j["bands"]["kpoints"].get<std::vector<Vec3>>();

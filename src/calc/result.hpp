@@ -60,6 +60,9 @@ struct CalcResult {
   std::vector<Vec3> forces_ev_a;
   std::optional<std::array<double, 9>> stress_gpa;  ///< row-major; positive = tensile
   std::optional<BandData> bands;
+  /// The total DOS the code computed itself (VASP's <dos><total>), when its output holds one;
+  /// otherwise density_of_states() broadens the eigenvalues.
+  std::optional<Dos> dos;
   std::optional<double> nelec;      ///< valence electrons per cell
   bool fixed_occupations = false;   ///< no smearing: the lowest nelec/2 bands are filled
   std::vector<std::string> errors;  ///< the program's own error messages

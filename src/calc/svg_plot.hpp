@@ -1,10 +1,11 @@
 #pragma once
-/// DOS and band-structure plots as standalone SVG (axes, ticks, labels; no dependencies).
+/// DOS and band-structure plots as standalone SVG (drawn with plot::Canvas).
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "calc/result.hpp"
+#include "plot/chart.hpp"
 
 namespace pb::calc {
 
@@ -21,7 +22,6 @@ std::string dos_svg(const Dos& dos, double fermi_ev, const std::string& title);
 std::string bands_svg(const BandData& bands, double fermi_ev, const std::vector<PathLabel>& labels,
                       const std::string& title, double emin = -12, double emax = 8);
 
-/// "Nice" tick positions covering [lo, hi] with about `target` ticks (1, 2, 5 x 10^n steps).
-std::vector<double> nice_ticks(double lo, double hi, int target = 6);
+using plot::nice_ticks;
 
 }  // namespace pb::calc

@@ -1,5 +1,6 @@
 // VASP outputs. vasprun.xml: the <calculation> blocks (energies in eV, forces eV/Å, stress kB),
-// <eigenvalues> sets per spin and k-point, <dos> efermi, rec_basis in 1/Å without 2π. OUTCAR:
+// <eigenvalues> sets per spin and k-point (eigenvalue, occupation), <dos> efermi and the total
+// DOS VASP computed, rec_basis in 1/Å without 2π. OUTCAR:
 // the fixed phrases "free  energy   TOTEN", "E-fermi", "TOTAL-FORCE", "in kB", "magnetization".
 #include <fmt/format.h>
 
@@ -91,20 +92,44 @@ CalcResult parse_vasprun(std::string_view text, const std::string& source) {
       auto v = scan_numbers(ef.child_value());
       if (!v.empty()) r.fermi_ev = v[0];
     }
+    // The total DOS as VASP wrote it: rows "energy total integrated" per spin channel.
+    if (pugi::xml_node tot = last.child("dos").child("total").child("array").child("set")) {
+      Dos d;
+      bool consistent = true;
+      for (pugi::xml_node spin : tot.children("set")) {
+        std::vector<double> energies, values;
+        for (pugi::xml_node row : spin.children("r")) {
+          auto v = scan_numbers(row.child_value());
+          if (v.size() < 2) continue;
+          energies.push_back(v[0]);
+          values.push_back(v[1]);
+        }
+        if (d.total.empty()) d.energies_ev = std::move(energies);
+        consistent = consistent && values.size() == d.energies_ev.size();
+        d.total.push_back(std::move(values));
+      }
+      if (consistent && !d.energies_ev.empty()) r.dos = std::move(d);
+    }
     pugi::xml_node eig = last.child("eigenvalues").child("array").child("set");
     if (eig) {
       BandData b;
+      // Occupations per spin, k-point and band (0..1 per channel when spin-polarised).
+      std::vector<std::vector<std::vector<double>>> occupations;
       for (pugi::xml_node spin : eig.children("set")) {
-        std::vector<std::vector<double>> ks;
+        std::vector<std::vector<double>> ks, occ;
         for (pugi::xml_node k : spin.children("set")) {
-          std::vector<double> e;
+          std::vector<double> e, o;
           for (pugi::xml_node row : k.children("r")) {
             auto v = scan_numbers(row.child_value());
-            if (!v.empty()) e.push_back(v[0]);
+            if (v.empty()) continue;
+            e.push_back(v[0]);
+            o.push_back(v.size() > 1 ? v[1] : 0);
           }
           ks.push_back(std::move(e));
+          occ.push_back(std::move(o));
         }
         b.eigenvalues.push_back(std::move(ks));
+        occupations.push_back(std::move(occ));
       }
       pugi::xml_node final_structure;
       for (pugi::xml_node x : root.children("structure")) final_structure = x;
@@ -126,6 +151,20 @@ CalcResult parse_vasprun(std::string_view text, const std::string& source) {
       }
       bool consistent = !b.eigenvalues.empty();
       for (const auto& s : b.eigenvalues) consistent = consistent && s.size() == b.kpoints.size();
+      // Spin-polarised: the moment per cell is the weighted sum of up minus down occupations
+      // (what OUTCAR prints as "magnetization"; vasprun.xml holds no total of its own).
+      if (consistent && occupations.size() == 2) {
+        double wsum = 0, moment = 0;
+        for (double w : b.weights) wsum += w;
+        for (std::size_t k = 0; k < b.kpoints.size() && wsum > 0; ++k) {
+          const auto& up = occupations[0][k];
+          const auto& down = occupations[1][k];
+          double net = 0;
+          for (std::size_t n = 0; n < std::min(up.size(), down.size()); ++n) net += up[n] - down[n];
+          moment += b.weights[k] / wsum * net;
+        }
+        if (wsum > 0) r.magnetization = moment;
+      }
       if (consistent) r.bands = std::move(b);
     }
   }

@@ -241,10 +241,17 @@ void Workflow::finish(JobRow& j, const JobStatus& s) {
   } else if (walltime) {
     int limit = param_int(j.parameters, "walltime_s");
     next["walltime_s"] = static_cast<long long>(std::llround(limit * limits_.walltime_factor));
-    if (j.code == "qe") next["restart"] = 1;
-    diagnosis = fmt::format("time limit of {} s reached", limit);
+    // pw.x that stopped itself at max_seconds saved its SCF (and relaxation) state: the next
+    // attempt continues from it (restart_mode = 'restart'). Killed from outside, it saved
+    // nothing usable, and the next attempt starts afresh with more time.
+    bool stopped_itself =
+        r.walltime_exceeded && s.exit_code && *s.exit_code != 124 && s.scheduler_state != "TIMEOUT";
+    bool resumable = j.code == "qe" && stopped_itself;
+    if (j.code == "qe") next["restart"] = resumable ? 1 : 0;
+    diagnosis =
+        fmt::format("time limit of {} s reached{}", limit, stopped_itself ? "" : " (killed)");
     action = fmt::format("walltime_s {} -> {}{}", limit, next["walltime_s"].get<long long>(),
-                         j.code == "qe" ? ", restart from the saved charge density" : "");
+                         resumable ? ", restart from the saved state" : "");
   } else if (s.phase == JobStatus::Phase::kLost) {
     diagnosis = s.reason;
     action = "resubmit unchanged";

@@ -306,6 +306,7 @@ int run_cancel(const ListArgs& a) {
 
 struct ParseArgs {
   std::string path, kind, code = "qe";
+  bool full = false;
 };
 
 int run_parse(const ParseArgs& a) {
@@ -319,7 +320,10 @@ int run_parse(const ParseArgs& a) {
     r = calc::parse_output(a.kind.empty() ? calc::guess_output_kind(a.path) : a.kind, text, a.path);
   }
   nlohmann::json j = calc::to_json(r);
-  j.erase("bands");  // large; `plot` draws them
+  if (!a.full) {  // large; `plot` draws them
+    j.erase("bands");
+    j.erase("dos");
+  }
   fmt::print("{}\n", j.dump(2));
   return kExitOk;
 }
@@ -395,6 +399,7 @@ Runner add_calc_command(CLI::App& app) {
   ps->add_option("--kind", parse->kind,
                  "qe-xml | qe-stdout | vasprun | outcar | abinit (default: from the name)");
   ps->add_option("--code", parse->code, "Code of a job directory")->capture_default_str();
+  ps->add_flag("--full", parse->full, "Include eigenvalues (bands) and the code's own DOS");
 
   return [=]() {
     if (prep->parsed()) return run_prepare(*prepare);

@@ -49,13 +49,18 @@ int run_plot(const PlotArgs& a) {
     title = fmt::format("{} ({} {}, job {})", results[0].job.formula, results[0].job.code,
                         results[0].job.task, id);
   }
-  if (!r.bands) throw NotFound(fmt::format("{}: the output holds no eigenvalues", a.run));
+  // VASP writes its own DOS; every other DOS is broadened from the eigenvalues.
+  bool own_dos = a.kind == "dos" && r.dos.has_value();
+  if (!r.bands && !own_dos) {
+    throw NotFound(fmt::format("{}: the output holds no eigenvalues", a.run));
+  }
   // Energies are drawn from the valence-band maximum of an insulator, else the Fermi level.
   auto gap = calc::result_gap(r);
   double zero = gap && !gap->metal ? gap->vbm_ev : r.fermi_ev.value_or(0);
   std::string svg;
   if (a.kind == "dos") {
-    svg = calc::dos_svg(calc::density_of_states(*r.bands, a.sigma), zero, title + " DOS");
+    svg = calc::dos_svg(own_dos ? *r.dos : calc::density_of_states(*r.bands, a.sigma), zero,
+                        title + " DOS");
   } else if (a.kind == "bands") {
     std::vector<calc::PathLabel> labels;
     if (inputs.contains("kpath_labels")) {
