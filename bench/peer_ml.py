@@ -2,10 +2,10 @@
 """Phasebook's models against scikit-learn (and xgboost-python when installed) on the same
 descriptors and the same folds: the β-Ga2O3 interface conductances of ../shared/data/tbr.
 
-Usage: peer_ml.py PHASEBOOK [SHARED_DIR] [--models svr,xgb,gpr,linear] [--preset basic|magpie]
+Usage: peer_ml.py PHASEBOOK [SHARED_DIR] [--models svr,gbt,gpr,linear] [--preset basic|magpie]
                   [--check MARGIN]
-Phasebook writes the feature table (`ml descriptors`) and its out-of-fold predictions with the
-fold of every row (`ml cv --predictions`); scikit-learn fits the same features on the same folds
+Phasebook writes the feature table (`learn descriptors`) and its out-of-fold predictions with the
+fold of every row (`learn cv --predictions`); scikit-learn fits the same features on the same folds
 with the same hyper-parameters. Prints R², fit seconds per fold and predict rows/s side by side
 with the ratio. With --check, exits 1 when an R² differs from scikit-learn's by more than MARGIN
 (twice that for boosted trees, a different tree algorithm), 77 when a peer is missing."""
@@ -21,7 +21,7 @@ import time
 ap = argparse.ArgumentParser()
 ap.add_argument("phasebook")
 ap.add_argument("shared", nargs="?", default=os.path.join(os.path.dirname(__file__), "../../shared"))
-ap.add_argument("--models", default="linear,svr,xgb,gpr")
+ap.add_argument("--models", default="linear,svr,gbt,gpr")
 ap.add_argument("--preset", default="basic")
 ap.add_argument("--check", type=float, default=None)
 ap.add_argument("--folds", type=int, default=5)
@@ -56,7 +56,7 @@ DATA = ["--data", os.path.join(data_dir, "props.csv"), "--target", "prop",
         "--side-b", "density=5.88", "--preset", args.preset]
 CV = ["--grouped", "--folds", str(args.folds), "--seed", "0"]
 # Our parameters, and the same ones for the peers (docs/ml.md).
-OURS = {"linear": [], "svr": [], "xgb": [], "gpr": ["-p", "ard=0"]}
+OURS = {"linear": [], "svr": [], "gbt": [], "gpr": ["-p", "ard=0"]}
 
 
 def peer(kind, d):
@@ -78,7 +78,7 @@ def peer(kind, d):
 failures = []
 with tempfile.TemporaryDirectory() as tmp:
     feats = os.path.join(tmp, "features.csv")
-    subprocess.run([args.phasebook, "ml", "descriptors", *DATA, "-o", feats], check=True)
+    subprocess.run([args.phasebook, "learn", "descriptors", *DATA, "-o", feats], check=True)
     rows = list(csv.reader(open(feats)))
     header, rows = rows[0], rows[1:]
     X = np.array([[float(v) if v else np.nan for v in r[3:]] for r in rows])
@@ -89,7 +89,7 @@ with tempfile.TemporaryDirectory() as tmp:
           f"{'fit s/fold':>11} {'peer':>7} {'ratio':>6} {'pred rows/s':>12} {'peer':>10} {'ratio':>6}")
     for kind in args.models.split(","):
         pred = os.path.join(tmp, kind + ".csv")
-        out = subprocess.run([args.phasebook, "ml", "cv", *DATA, *CV, "--model", kind, *OURS[kind],
+        out = subprocess.run([args.phasebook, "learn", "cv", *DATA, *CV, "--model", kind, *OURS[kind],
                               "--predictions", pred, "--json"], check=True, capture_output=True,
                              text=True).stdout
         ours = json.loads(out)["cv"]
@@ -118,7 +118,7 @@ with tempfile.TemporaryDirectory() as tmp:
         print(f"{kind:8} {ours['r2']['mean']:13.4f} {name:>8} {peer_r2:8.4f} {d:+7.4f} "
               f"{our_fit:11.3f} {peer_fit:7.3f} {peer_fit / our_fit:6.2f} {our_rate:12.0f} "
               f"{peer_rate:10.0f} {our_rate / peer_rate:6.2f}")
-        margin = None if args.check is None else args.check * (2 if kind == "xgb" else 1)
+        margin = None if args.check is None else args.check * (2 if kind == "gbt" else 1)
         if margin is not None and abs(d) > margin:
             failures.append(f"{kind}: R2 {ours['r2']['mean']:.4f} vs {name} {peer_r2:.4f} "
                             f"differs by more than {margin}")

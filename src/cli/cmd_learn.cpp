@@ -1,5 +1,5 @@
-// `phasebook ml`: descriptors, cross-validation, fitting, prediction, importance and screening
-// on CSV data (docs/ml.md).
+// `phasebook learn` (alias `ml`): descriptors, cross-validation, fitting, prediction, importance
+// and screening on CSV data (docs/ml.md).
 #include <fmt/core.h>
 
 #include <CLI/CLI.hpp>
@@ -18,7 +18,9 @@
 #include "ml/featurizer.hpp"
 #include "ml/importance.hpp"
 #include "ml/pipeline.hpp"
+#include "ml/plots.hpp"
 #include "ml/screen.hpp"
+#include "plot/chart.hpp"
 #include "util/error.hpp"
 
 namespace pb::cli {
@@ -35,7 +37,7 @@ struct DataArgs {
 };
 
 struct ModelArgs {
-  std::string kind = "xgb";
+  std::string kind = "gbt";
   std::vector<std::string> params;
   std::uint64_t seed = 0;
   int folds = 5, repeats = 1;
@@ -99,7 +101,7 @@ void add_model_options(CLI::App* cmd, ModelArgs& m, bool cv) {
   std::string kinds;
   for (const auto& k : ml::model_kinds()) kinds += (kinds.empty() ? "" : "|") + std::string(k.name);
   cmd->add_option("--model", m.kind,
-                  "Model: " + kinds + " (`phasebook ml models` lists parameters)")
+                  "Model: " + kinds + " (`phasebook learn models` lists parameters)")
       ->capture_default_str();
   cmd->add_option("-p,--param", m.params, "Hyper-parameter NAME=VALUE")->allow_extra_args(false);
   cmd->add_option("--seed", m.seed, "Seed of folds, subsampling and restarts")
@@ -361,8 +363,9 @@ void add_predict(CLI::App& ml_cmd, std::function<int()>& run) {
   auto a = std::make_shared<Args>();
   CLI::App* cmd = ml_cmd.add_subcommand(
       "predict",
-      "Predict with a saved model: the input rows plus predicted (and predicted_std "
-      "for models that give one, in log10 units for a log10 target)");
+      "Predict with a saved model: the input rows plus `predicted` in the target's original "
+      "scale (and, for GP models, `predicted_std`, also in the original scale, plus "
+      "`predicted_log10_std` for a --log10-target model)");
   cmd->add_option("--model", a->model, "Model directory")->required();
   cmd->add_option("--data", a->data, "CSV with the columns the model was trained on")
       ->required()
@@ -383,9 +386,11 @@ void add_predict(CLI::App& ml_cmd, std::function<int()>& run) {
     }
     std::ostream& o = a->out.empty() ? std::cout : file;
     bool with_std = model.pipeline.has_std();
+    bool log10 = model.featurizer.columns().log10_target;
     for (std::size_t c = 0; c < table.header.size(); ++c)
       o << (c ? "," : "") << ml::csv_quote(table.header[c]);
-    o << ",predicted" << (with_std ? ",predicted_std" : "") << "\n";
+    o << ",predicted" << (with_std ? ",predicted_std" : "")
+      << (with_std && log10 ? ",predicted_log10_std" : "") << "\n";
     int failed = 0;
     for (std::size_t i = 0; i < table.rows.size(); ++i) {
       const auto& r = table.rows[i];
@@ -394,6 +399,7 @@ void add_predict(CLI::App& ml_cmd, std::function<int()>& run) {
       }
       o << "," << num(p.value[i]);
       if (with_std) o << "," << num(p.std[i]);
+      if (with_std && log10) o << "," << num(p.model_std[i]);
       o << "\n";
       if (!p.error[i].empty()) {
         ++failed;
@@ -415,7 +421,7 @@ void add_importance(CLI::App& ml_cmd, std::function<int()>& run) {
   CLI::App* cmd = ml_cmd.add_subcommand(
       "importance",
       "Descriptor importance: permutation importance on held-out folds (any model), "
-      "--tree gain and mean |SHAP| (xgb), --ablation by descriptor group");
+      "--tree gain and mean |SHAP| (gbt), --ablation by descriptor group");
   add_data_options(cmd, *d, true);
   add_model_options(cmd, *m, true);
   cmd->add_option("--permutations", o->repeats, "Shuffles per feature and fold")
@@ -560,6 +566,147 @@ void add_screen(CLI::App& ml_cmd, std::function<int()>& run) {
   };
 }
 
+int column_of(const ml::Table& t, const std::string& name, const std::string& path) {
+  auto it = std::find(t.header.begin(), t.header.end(), name);
+  if (it == t.header.end()) throw InvalidArgument(path + ": no column '" + name + "'");
+  return static_cast<int>(it - t.header.begin());
+}
+
+nlohmann::json read_json_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw NotFound("cannot open " + path);
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw InvalidArgument(path + ": not JSON (" + e.what() + "); give `learn importance --json`");
+  }
+}
+
+void add_plot(CLI::App& ml_cmd, std::function<int()>& run) {
+  struct Args {
+    std::string kind, input, title, measured = "target", predicted = "predicted", fold = "fold";
+    std::string label;
+    std::vector<std::string> out;
+    int top = 20;
+    bool tree = false;
+  };
+  auto a = std::make_shared<Args>();
+  CLI::App* cmd = ml_cmd.add_subcommand(
+      "plot",
+      "Figures as SVG or PNG (by the -o extension): parity (from `cv --predictions` or "
+      "`predict`), importance and ablation (from `importance --json`), overlap (from `screen`)");
+  cmd->add_option("kind", a->kind, "parity | importance | ablation | overlap")
+      ->required()
+      ->check(CLI::IsMember({"parity", "importance", "ablation", "overlap"}));
+  cmd->add_option("input", a->input,
+                  "parity: CSV with measured, predicted (and fold) columns; importance, "
+                  "ablation: the JSON of `learn importance --json`; overlap: the CSV of "
+                  "`learn screen`")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("-o,--output", a->out, "Image file, .svg or .png (repeat for both)")
+      ->required()
+      ->allow_extra_args(false);
+  cmd->add_option("--title", a->title, "Title (default: from the kind and the input name)");
+  cmd->add_option("--measured", a->measured, "parity: column of measured values")
+      ->capture_default_str();
+  cmd->add_option("--predicted", a->predicted, "parity: column of predictions")
+      ->capture_default_str();
+  cmd->add_option("--fold", a->fold, "parity: column of CV folds (colours; absent: one colour)")
+      ->capture_default_str();
+  cmd->add_option("--label", a->label, "parity: quantity and unit on the axes, e.g. 'log10 S/cm'");
+  cmd->add_option("--top", a->top, "importance: bars to draw (0: all)")->capture_default_str();
+  cmd->add_flag("--tree", a->tree, "importance: mean |SHAP| of the trees instead of permutation");
+  run = [a] {
+    std::string name = std::filesystem::path(a->input).stem().string();
+    std::string title = a->title;
+    std::string svg;
+    std::size_t items = 0;
+    if (a->kind == "parity") {
+      ml::Table t = ml::read_table(a->input);
+      int cm = column_of(t, a->measured, a->input), cp = column_of(t, a->predicted, a->input);
+      auto fit = std::find(t.header.begin(), t.header.end(), a->fold);
+      int cf = fit == t.header.end() ? -1 : static_cast<int>(fit - t.header.begin());
+      ml::ParityData d;
+      for (const auto& r : t.rows) {
+        auto field = [&](int c) { return c >= 0 && c < static_cast<int>(r.size()) ? r[c] : ""; };
+        d.measured.push_back(ml::parse_number(field(cm)));
+        d.predicted.push_back(ml::parse_number(field(cp)));
+        double f = cf >= 0 ? ml::parse_number(field(cf)) : 0;
+        d.fold.push_back(std::isfinite(f) ? static_cast<int>(f) : 0);
+        if (std::isfinite(d.measured.back()) && std::isfinite(d.predicted.back())) ++items;
+      }
+      if (items == 0) throw InvalidArgument(a->input + ": no row with both values");
+      if (title.empty()) title = "Parity: " + name;
+      svg = ml::parity_svg(d, title, a->label);
+    } else if (a->kind == "importance" || a->kind == "ablation") {
+      nlohmann::json j = read_json_file(a->input);
+      ml::Bars b;
+      std::string axis;
+      if (a->kind == "ablation") {
+        if (!j.contains("ablation"))
+          throw InvalidArgument(a->input +
+                                ": no ablation; run `learn importance --ablation --json`");
+        for (const auto& row : j["ablation"]) {
+          b.labels.push_back(row.at("label").get<std::string>() + " (" +
+                             std::to_string(row.at("features").get<int>()) + ")");
+          b.value.push_back(row.at("r2").get<double>());
+          b.sd.push_back(row.value("r2_sd", 0.0));
+        }
+        axis = "cross-validated R\u00b2";
+        if (title.empty()) title = "Ablation by descriptor group: " + name;
+      } else {
+        const char* key = a->tree ? "tree" : "permutation";
+        if (!j.contains(key))
+          throw InvalidArgument(a->input + ": no '" + key + "' list; run `learn importance --json" +
+                                (a->tree ? " --tree`" : "`"));
+        for (const auto& row : j[key]) {
+          if (a->top > 0 && static_cast<int>(b.labels.size()) >= a->top) break;
+          b.labels.push_back(row.at("name").get<std::string>());
+          b.value.push_back(row.at(a->tree ? "mean_abs_shap" : "mean").get<double>());
+          b.sd.push_back(a->tree ? 0.0 : row.value("sd", 0.0));
+        }
+        axis = a->tree ? "mean |SHAP|" : "drop of held-out R\u00b2 when permuted";
+        if (title.empty()) title = "Descriptor importance: " + name;
+      }
+      items = b.labels.size();
+      if (items == 0) throw InvalidArgument(a->input + ": nothing to plot");
+      svg = ml::bars_svg(b, title, axis);
+    } else {
+      ml::Table t = ml::read_table(a->input);
+      int ck = column_of(t, "kept_by", a->input);
+      std::map<std::string, std::size_t> counts;
+      for (const auto& r : t.rows) {
+        std::string k = ck < static_cast<int>(r.size()) ? r[ck] : "";
+        ++counts[k.empty() ? "(none)" : k];
+      }
+      std::vector<std::pair<std::string, std::size_t>> sorted(counts.begin(), counts.end());
+      std::stable_sort(sorted.begin(), sorted.end(), [](const auto& x, const auto& y) {
+        return std::count(x.first.begin(), x.first.end(), '+') >
+                   std::count(y.first.begin(), y.first.end(), '+') ||
+               (std::count(x.first.begin(), x.first.end(), '+') ==
+                    std::count(y.first.begin(), y.first.end(), '+') &&
+                x.second > y.second);
+      });
+      ml::Bars b;
+      for (const auto& [k, n] : sorted) {
+        b.labels.push_back(k);
+        b.value.push_back(static_cast<double>(n));
+      }
+      items = b.labels.size();
+      if (items == 0) throw InvalidArgument(a->input + ": no candidates");
+      if (title.empty()) title = "Screening overlap: " + name;
+      svg = ml::overlap_svg(b, title);
+    }
+    for (const auto& path : a->out) {
+      plot::write_image(svg, path);
+      fmt::print("{}: {} {} -> {}\n", a->kind, items, a->kind == "parity" ? "points" : "bars",
+                 path);
+    }
+    return kExitOk;
+  };
+}
+
 void add_models(CLI::App& ml_cmd, std::function<int()>& run) {
   ml_cmd.add_subcommand("models", "Model kinds and their hyper-parameters (defaults, bounds)");
   run = [] {
@@ -581,11 +728,12 @@ void add_models(CLI::App& ml_cmd, std::function<int()>& run) {
 
 }  // namespace
 
-Runner add_ml_command(CLI::App& app) {
+Runner add_learn_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
-      "ml",
+      "learn",
       "Machine learning on CSV tables: descriptors, cross-validation, fit, predict, "
-      "importance, screening (docs/ml.md)");
+      "importance, screening, plots (docs/ml.md); `ml` is an alias");
+  cmd->alias("ml");
   cmd->require_subcommand(1);
   auto runners = std::make_shared<std::map<std::string, std::function<int()>>>();
   add_descriptors(*cmd, (*runners)["descriptors"]);
@@ -594,6 +742,7 @@ Runner add_ml_command(CLI::App& app) {
   add_predict(*cmd, (*runners)["predict"]);
   add_importance(*cmd, (*runners)["importance"]);
   add_screen(*cmd, (*runners)["screen"]);
+  add_plot(*cmd, (*runners)["plot"]);
   add_models(*cmd, (*runners)["models"]);
   return [cmd, runners] {
     for (CLI::App* sub : cmd->get_subcommands()) return runners->at(sub->get_name())();

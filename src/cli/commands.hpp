@@ -36,7 +36,7 @@ Runner add_search_command(CLI::App& app);
 Runner add_mine_command(CLI::App& app);
 Runner add_calc_command(CLI::App& app);
 Runner add_plot_command(CLI::App& app);
-Runner add_ml_command(CLI::App& app);
+Runner add_learn_command(CLI::App& app);
 Runner add_serve_command(CLI::App& app);
 Runner add_user_command(CLI::App& app);
 

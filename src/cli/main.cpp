@@ -31,7 +31,7 @@ const std::pair<const char*, pb::cli::Runner (*)(CLI::App&)> kCommands[] = {
     {"mine", pb::cli::add_mine_command},
     {"calc", pb::cli::add_calc_command},
     {"plot", pb::cli::add_plot_command},
-    {"ml", pb::cli::add_ml_command},
+    {"learn", pb::cli::add_learn_command},
     {"serve", pb::cli::add_serve_command},
     {"user", pb::cli::add_user_command},
 };

@@ -55,7 +55,7 @@ struct ModelKind {
   std::function<std::unique_ptr<Regressor>(const Params&)> make;
 };
 
-/// Registered kinds: xgb, svr, gpr, linear.
+/// Registered kinds: gbt (alias xgb), svr, gpr, linear.
 const std::vector<ModelKind>& model_kinds();
 /// By name or alias (gbt, gp); throws InvalidArgument listing the known names.
 const ModelKind& find_model_kind(std::string_view name);

@@ -127,15 +127,15 @@ class XgbRegressor final : public Regressor {
 
 const XgbRegressor& as_xgb(const Regressor& m) {
   auto* x = dynamic_cast<const XgbRegressor*>(&m);
-  if (x == nullptr) throw InvalidArgument("gain and SHAP values exist for xgb models only");
+  if (x == nullptr) throw InvalidArgument("gain and SHAP values exist for gbt (xgb) models only");
   return *x;
 }
 
 }  // namespace
 
 ModelKind xgb_kind() {
-  return {"xgb",
-          {"gbt", "xgboost", "lsboost"},
+  return {"gbt",
+          {"xgb", "xgboost", "lsboost"},
           "boosted regression trees, least-squares loss (XGBoost, reg:squarederror, hist)",
           {{"n_estimators", 300, 1, 100000, true, "boosting rounds"},
            {"learning_rate", 0.05, 1e-4, 1, false, "shrinkage per round (eta)"},

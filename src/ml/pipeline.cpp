@@ -81,7 +81,7 @@ void Pipeline::save(nlohmann::json& j, const std::filesystem::path& dir) const {
 }
 
 void Pipeline::load(const nlohmann::json& j, const std::filesystem::path& dir) {
-  kind_ = j.at("kind").get<std::string>();
+  kind_ = find_model_kind(j.at("kind").get<std::string>()).name;  // "xgb" -> "gbt"
   params_ = j.at("params").get<Params>();
   seed_ = j.at("seed").get<std::uint64_t>();
   from_json(j.at("missing"), policy_);
@@ -146,6 +146,7 @@ Prediction predict_table(const SavedModel& model, const Table& table) {
   Prediction p;
   p.value.assign(n, kNaN);
   p.std.assign(n, kNaN);
+  p.model_std.assign(n, kNaN);
   p.error.assign(n, "");
   Matrix x(0, cols);
   std::vector<std::size_t> ok;
@@ -170,8 +171,11 @@ Prediction predict_table(const SavedModel& model, const Table& table) {
       p.error[i] = "a column declared 'drop' is missing";
       continue;
     }
-    p.value[i] = f.columns().log10_target ? std::pow(10.0, v[k]) : v[k];
-    p.std[i] = s[k];
+    const bool log10 = f.columns().log10_target;
+    p.value[i] = log10 ? std::pow(10.0, v[k]) : v[k];
+    p.model_std[i] = s[k];
+    // First-order propagation through 10^y: d(10^y)/dy = ln(10) 10^y.
+    p.std[i] = log10 ? std::log(10.0) * p.value[i] * s[k] : s[k];
   }
   return p;
 }

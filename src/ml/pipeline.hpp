@@ -18,7 +18,7 @@ namespace pb::ml {
 
 /// What to fit: a model kind, its parameters and the missing-value policy.
 struct PipelineConfig {
-  std::string kind = "xgb";
+  std::string kind = "gbt";
   std::map<std::string, std::string> params;  ///< NAME=VALUE overrides of the defaults
   MissingPolicy missing;
   std::uint64_t seed = 0;
@@ -75,10 +75,11 @@ void save_model(const SavedModel& model, const std::filesystem::path& dir);
 /// Throws NotFound or InvalidArgument (another descriptor version, a broken file).
 SavedModel load_model(const std::filesystem::path& dir);
 
-/// Predictions for every row of a table in the target's original scale; `std` is in the
-/// model's target space (log10 units for a log10 target); `error` says why a row has none.
+/// Predictions for every row of a table in the target's original scale; `std` too (for a log10
+/// target by first-order propagation, ln(10)·10^y·σ_y), `model_std` in the model's target space
+/// (log10 units for a log10 target); `error` says why a row has none.
 struct Prediction {
-  std::vector<double> value, std;
+  std::vector<double> value, std, model_std;
   std::vector<std::string> error;
 };
 Prediction predict_table(const SavedModel& model, const Table& table);

@@ -226,7 +226,7 @@ ScreenSummary screen(const std::vector<ScreenModel>& models, const ScreenOptions
     out << "," << csv_quote(models[k].name);
     if (models[k].model->pipeline.has_std()) out << "," << csv_quote(models[k].name + "_std");
   }
-  out << ",n_agree\n";
+  out << ",n_agree,kept_by\n";
   source.open();
   std::size_t index = 0;
   while (source.read(block_rows, block)) {
@@ -258,7 +258,14 @@ ScreenSummary screen(const std::vector<ScreenModel>& models, const ScreenOptions
           if (!std::isnan(stds[k][j])) out << stds[k][j];
         }
       }
-      out << "," << static_cast<int>(agree[where[j]]) << "\n";
+      std::string kept_by;
+      for (std::size_t k = 0; k < m; ++k) {
+        float v = pred[k][where[j]];
+        if (!std::isnan(v) && sign * v >= sign * summary.cutoffs[k]) {
+          kept_by += (kept_by.empty() ? "" : "+") + models[k].name;
+        }
+      }
+      out << "," << static_cast<int>(agree[where[j]]) << "," << csv_quote(kept_by) << "\n";
     }
   }
   summary.total_seconds =

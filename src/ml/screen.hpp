@@ -39,7 +39,8 @@ struct ScreenSummary {
 };
 
 /// Runs the screen and writes the CSV (input columns, one column per model, <name>_std for
-/// models with a predictive std, then n_agree) to `out`.
+/// models with a predictive std, then n_agree and kept_by, the models that keep the candidate
+/// joined by '+') to `out`.
 ScreenSummary screen(const std::vector<ScreenModel>& models, const ScreenOptions& options,
                      std::ostream& out);
 

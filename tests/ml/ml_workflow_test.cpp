@@ -208,12 +208,14 @@ TEST(mlScreen, ConsensusKeepsWhatEveryModelRanksHigh) {
   EXPECT_EQ(s.agree_counts[1], 42u);
   auto rows = csv::parse(out.str());
   ASSERT_EQ(rows.size(), 10u);
-  EXPECT_EQ(rows[0], (std::vector<std::string>{"formula", "x1", "x2", "m1", "m2", "n_agree"}));
+  EXPECT_EQ(rows[0],
+            (std::vector<std::string>{"formula", "x1", "x2", "m1", "m2", "n_agree", "kept_by"}));
   for (std::size_t i = 1; i < rows.size(); ++i) {
     EXPECT_GE(std::stod(rows[i][1]), 7);
     EXPECT_GE(std::stod(rows[i][2]), 7);
     EXPECT_NEAR(std::stod(rows[i][3]), std::stod(rows[i][1]), 1e-4);
     EXPECT_EQ(rows[i][5], "2");
+    EXPECT_EQ(rows[i][6], "m1+m2");
   }
   // k = 1: the union; a threshold instead of a fraction.
   o.min_agree = 1;

@@ -9,4 +9,4 @@ import sys
 
 bench = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../bench/peer_ml.py")
 sys.exit(subprocess.run([sys.executable, bench, sys.argv[1], sys.argv[2], "--check", "0.02",
-                         "--preset", "basic", "--models", "linear,svr,xgb"]).returncode)
+                         "--preset", "basic", "--models", "linear,svr,gbt"]).returncode)

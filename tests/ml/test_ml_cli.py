@@ -1,23 +1,51 @@
 #!/usr/bin/env python3
-"""`phasebook ml` end to end on a small interface table: help, cv --json, fit, predict,
-importance, screen, and exit codes for bad usage. Usage: test_ml_cli.py PHASEBOOK"""
+"""`phasebook learn` end to end on a small interface table: help, cv --json, fit, predict,
+importance, screen, plot, the `ml` alias, the issue's exact forms (`learn fit --model gbt|svr|gpr
+--log10-target`, `learn predict` writing `predicted` in the original scale), and exit codes for
+bad usage. Usage: test_ml_cli.py PHASEBOOK"""
 import csv
 import json
+import math
 import os
 import random
 import subprocess
+import struct
 import sys
 import tempfile
+import zlib
 
 PB = sys.argv[1]
 failures = []
 
 
 def run(*args, code=0):
-    p = subprocess.run([PB, "ml", *args], capture_output=True, text=True)
+    p = subprocess.run([PB, "learn", *args], capture_output=True, text=True)
     if p.returncode != code:
         failures.append(f"{' '.join(args)}: exit {p.returncode}, wanted {code}\n{p.stderr}")
     return p
+
+
+def png_size(path):
+    """Width and height of a PNG after decoding it fully (chunks, CRCs, zlib stream, scanlines)."""
+    data = open(path, "rb").read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG signature")
+    pos, idat, w, h, bpp = 8, b"", 0, 0, 0
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if zlib.crc32(kind + body) != struct.unpack(">I", data[pos + 8 + n:pos + 12 + n])[0]:
+            raise ValueError(f"bad CRC in {kind}")
+        if kind == b"IHDR":
+            w, h, depth, colour = struct.unpack(">IIBB", body[:10])
+            bpp = {6: 4, 2: 3, 0: 1, 4: 2}[colour] * depth // 8
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    raw = zlib.decompress(idat)
+    if len(raw) != h * (1 + w * bpp):
+        raise ValueError(f"{len(raw)} bytes of pixels for {w}x{h}")
+    return w, h
 
 
 def check(cond, what):
@@ -46,12 +74,14 @@ with tempfile.TemporaryDirectory() as tmp:
     data = ["--data", path, "--target", "TBR", "--formula", "film", "--formula-b", "substrate",
             "--numeric", "T", "--categorical", "interlayer", "--preset", "basic"]
 
-    for sub in ("descriptors", "cv", "fit", "predict", "importance", "screen", "models"):
+    for sub in ("descriptors", "cv", "fit", "predict", "importance", "screen", "plot", "models"):
         p = run(sub, "--help")
-        check("--" in p.stdout, f"ml {sub} --help prints options")
+        check("--" in p.stdout, f"learn {sub} --help prints options")
     models = run("models").stdout
-    check("xgb" in models and "svr" in models and "gpr" in models and "n_estimators" in models,
-          "ml models lists kinds and parameters")
+    check("gbt" in models and "svr" in models and "gpr" in models and "n_estimators" in models,
+          "learn models lists kinds and parameters")
+    p = subprocess.run([PB, "ml", "models"], capture_output=True, text=True)
+    check(p.returncode == 0 and p.stdout == models, "`ml` is an alias of `learn`")
 
     names = run("descriptors", *data, "--names").stdout.splitlines()
     check("pair.miedema_enthalpy_kj_mol,pair" in names, "pair descriptors listed")
@@ -59,7 +89,7 @@ with tempfile.TemporaryDirectory() as tmp:
     p = run("descriptors", *data, "-o", os.path.join(tmp, "features.csv"))
     check(":242: dropped" in p.stderr, f"dropped row reported with its line: {p.stderr}")
 
-    for kind in ("xgb", "svr", "gpr", "linear"):
+    for kind in ("gbt", "svr", "gpr", "linear"):
         extra = ["-p", "max_iter=30"] if kind == "gpr" else []
         p = run("cv", *data, "--model", kind, "--grouped", "--folds", "4", "--json", *extra)
         r = json.loads(p.stdout) if p.returncode == 0 else {}
@@ -85,7 +115,7 @@ with tempfile.TemporaryDirectory() as tmp:
     check(err < 1.0, f"GP predicts its training data: max error {err}")
     check(all(float(r["predicted_std"]) > 0 for r in rows[:-1]), "GP gives a std")
 
-    run("fit", *data, "--model", "xgb", "-o", os.path.join(tmp, "xgb"))
+    run("fit", *data, "--model", "xgb", "-o", os.path.join(tmp, "xgb"))  # the old name still works
     run("fit", *data, "--model", "svr", "-o", os.path.join(tmp, "svr"))
     la, lb = os.path.join(tmp, "a.txt"), os.path.join(tmp, "b.txt")
     open(la, "w").write("\n".join(metals) + "\n")
@@ -105,6 +135,70 @@ with tempfile.TemporaryDirectory() as tmp:
     p = run("importance", *data, "--model", "linear", "--by-group", "--folds", "3", "--json")
     imp = json.loads(p.stdout)["permutation"] if p.returncode == 0 else []
     check(imp and imp[0]["name"] in ("conditions", "composition"), f"importance by group {imp}")
+    imp_json = os.path.join(tmp, "importance.json")
+    open(imp_json, "w").write(p.stdout)
+
+    # Plots: parity from out-of-fold predictions (one point per row, coloured by fold), importance
+    # bars, screening overlap; SVG and PNG (decoded, of the SVG's size).
+    oof = os.path.join(tmp, "oof.csv")
+    run("cv", *data, "--model", "svr", "--grouped", "--folds", "4", "--predictions", oof)
+    svg, png = os.path.join(tmp, "parity.svg"), os.path.join(tmp, "parity.png")
+    p = run("plot", "parity", oof, "-o", svg, "-o", png, "--label", "TBR")
+    text = open(svg).read() if os.path.exists(svg) else ""
+    check(text.count('<circle class="point"') == 240, f"parity points {text.count('<circle')}")
+    check(len({c for c in ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e") if c in text}) == 4,
+          "parity coloured by 4 folds")
+    try:
+        check(png_size(png) == (560, 560), f"parity PNG size {png_size(png)}")
+    except (OSError, ValueError, zlib.error) as e:
+        check(False, f"parity PNG does not decode: {e}")
+    bars = os.path.join(tmp, "importance.svg")
+    run("plot", "importance", imp_json, "-o", bars, "-o", bars[:-3] + "png")
+    text = open(bars).read() if os.path.exists(bars) else ""
+    n_bars = text.count('<rect class="bar"')
+    check(n_bars == len(imp), f"importance bars {n_bars} for {len(imp)} groups")
+    try:
+        w, h = png_size(bars[:-3] + "png")
+        check(w == 720 and h == 100 + 22 * len(imp), f"importance PNG size {w}x{h}")
+    except (OSError, ValueError, zlib.error) as e:
+        check(False, f"importance PNG does not decode: {e}")
+    ov = os.path.join(tmp, "overlap.svg")
+    run("plot", "overlap", scr, "-o", ov)
+    subsets = {r["kept_by"] for r in csv.DictReader(open(scr))}
+    text = open(ov).read() if os.path.exists(ov) else ""
+    check(text.count('<rect class="bar"') == len(subsets), f"overlap bars for {subsets}")
+    run("plot", "ablation", imp_json, "-o", ov, code=2)  # no ablation in that JSON
+    run("plot", "parity", path, "-o", svg, code=2)  # no `predicted` column: named in the error
+
+    # The issue's forms on a single-material table with a log10 target: fit with each family,
+    # predict writes the input rows plus `predicted` in the original scale (S/cm here).
+    cond = os.path.join(tmp, "cond.csv")
+    with open(cond, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["material", "sigma_S_cm"])
+        for a in range(1, 9):
+            for b in range(1, 6):
+                w.writerow([f"Li{a}Na{b}Cl{a + b}", f"{10 ** (-7 + 4 * a / (a + b)):.6g}"])
+    for kind in ("gbt", "svr", "gpr"):
+        mdir = os.path.join(tmp, "cond_" + kind)
+        run("fit", "--data", cond, "--target", "sigma_S_cm", "--formula", "material", "--model",
+            kind, "--log10-target", "--preset", "basic", "-o", mdir)
+        out = os.path.join(tmp, f"cond_{kind}.csv")
+        run("predict", "--model", mdir, "--data", cond, "-o", out)
+        rows = list(csv.DictReader(open(out))) if os.path.exists(out) else []
+        check(len(rows) == 40 and list(rows[0])[:3] == ["material", "sigma_S_cm", "predicted"],
+              f"{kind} predict columns {list(rows[0]) if rows else None}")
+        worst = max((abs(math.log10(float(r["predicted"]) / float(r["sigma_S_cm"]))) for r in rows),
+                    default=9)
+        check(worst < 0.6, f"{kind} predictions in S/cm within 0.6 decades of the data: {worst}")
+        if kind == "gpr":
+            check(all(float(r["predicted_std"]) > 0 and float(r["predicted_log10_std"]) > 0
+                      for r in rows), "GP std in S/cm and in decades")
+            r = rows[0]
+            want = math.log(10) * float(r["predicted"]) * float(r["predicted_log10_std"])
+            check(abs(float(r["predicted_std"]) - want) <= 1e-6 * want, "std propagated to S/cm")
+        else:
+            check("predicted_std" not in rows[0], f"{kind} has no std column")
 
     run("cv", *data, "--model", "forest", code=2)
     run("cv", *data, "--model", "svr", "-p", "C=-3", code=2)
