@@ -5,7 +5,7 @@ BUILD_DIR  := build/$(PRESET)
 FUZZ_SECONDS ?= 600
 CTEST_JOBS ?= 2
 
-.PHONY: all deps configure build web test demo bench bench-db fuzz format lint clean
+.PHONY: all deps configure build web test demo bench bench-db bench-load fuzz format lint clean
 
 all: build
 
@@ -59,6 +59,12 @@ bench-db: deps
 	@[ -f $(BENCH_DB) ] || build/release/bin/phasebook synth --db $(BENCH_DB) data/demo/structures \
 	  ../shared/data/crystal_structures/cod_tools_test_cifs
 	@build/release/bench/query_latency $(BENCH_DB) 30
+
+# HTTP load on the AtomWork-scale database: one wrk per request kind (info, filter, full entries,
+# substance pages) against `phasebook serve`, requests/s and latency percentiles per kind.
+LOAD_SECONDS ?= 30
+bench-load: bench-db
+	@/usr/bin/python3 bench/load.py build/release --db $(BENCH_DB) --seconds $(LOAD_SECONDS)
 
 # libFuzzer (clang): each target for FUZZ_SECONDS, growing its corpus in fuzz/corpus/<target>.
 # The CIF target also reads the cod-tools syntax torture tests in ../shared as seeds.

@@ -111,9 +111,61 @@ DbPool::Lease DbPool::read(Access access, std::chrono::steady_clock::time_point 
 void DbPool::give_back(Access access, std::unique_ptr<PooledDb> db) {
   // A connection whose query was interrupted may hold half-stepped statements: close it.
   if (std::chrono::steady_clock::now() > db->deadline) return;
+  // A statement left mid-way would keep its read transaction (and an old snapshot) open.
+  for (auto& [sql, st] : db->statements) st->reset();
+  // Filters are open-ended: bound the cache by starting over (between requests, so that no
+  // statement in use goes away).
+  if (db->statements.size() > 256) db->statements.clear();
   db->deadline = std::chrono::steady_clock::time_point::max();
   std::lock_guard lock(mutex_);
   idle_[static_cast<int>(access)].push_back(std::move(db));
+}
+
+store::Statement& DbPool::Lease::statement(const std::string& sql) {
+  auto& cache = db_->statements;
+  auto it = cache.find(sql);
+  if (it == cache.end()) {
+    auto st = std::make_unique<store::Statement>(db_->db.connection().prepare(sql));
+    it = cache.emplace(sql, std::move(st)).first;
+  } else {
+    it->second->reset();
+  }
+  return *it->second;
+}
+
+void DbPool::Lease::check_version() {
+  // data_version changes when another connection (the writer, another process) commits.
+  store::Statement& version = statement("PRAGMA data_version");
+  version.step();
+  const std::int64_t now = version.column_int64(0);
+  version.reset();
+  if (now != db_->data_version) {
+    db_->counts.clear();
+    db_->texts.clear();
+    db_->data_version = now;
+  }
+}
+
+const std::vector<std::string>& DbPool::Lease::cached_texts(const std::string& sql) {
+  check_version();
+  auto it = db_->texts.find(sql);
+  if (it != db_->texts.end()) return it->second;
+  std::vector<std::string> rows;
+  store::Statement& st = statement(sql);
+  while (st.step()) rows.push_back(st.column_text(0));
+  st.reset();
+  return db_->texts.emplace(sql, std::move(rows)).first->second;
+}
+
+std::int64_t DbPool::Lease::cached_int(const std::string& sql) {
+  check_version();
+  auto it = db_->counts.find(sql);
+  if (it != db_->counts.end()) return it->second;
+  store::Statement& st = statement(sql);
+  const std::int64_t value = st.step() ? st.column_int64(0) : 0;
+  st.reset();
+  db_->counts.emplace(sql, value);
+  return value;
 }
 
 DbPool::Lease::~Lease() {

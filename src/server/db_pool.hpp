@@ -2,9 +2,12 @@
 /// Database connections for the HTTP server: a pool of read-only connections per access level
 /// (guests see public datasets only, members everything) and one writer for editor endpoints.
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "store/database.hpp"
@@ -21,6 +24,14 @@ struct PooledDb {
   store::Repositories repos;
   /// Queries on this connection are interrupted after this instant (the request's time limit).
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  /// Prepared statements by SQL text: a request's SQL differs from the last one's only in the
+  /// values it binds, so most requests skip SQLite's parser and planner.
+  std::unordered_map<std::string, std::unique_ptr<store::Statement>> statements;
+  /// Results of whole-database queries (counts of a table, the property kinds present), valid
+  /// while PRAGMA data_version still answers `data_version`.
+  std::unordered_map<std::string, std::int64_t> counts;
+  std::unordered_map<std::string, std::vector<std::string>> texts;
+  std::int64_t data_version = -1;
 };
 
 /// Read connections are opened on demand, kept after use and handed out one per request, so
@@ -43,8 +54,18 @@ class DbPool {
     ~Lease();
     store::Database& db() { return db_->db; }
     store::Repositories& repos() { return db_->repos; }
+    /// A prepared statement for `sql`, reset and without bindings; it stays with the connection
+    /// (and is reset again when the lease ends), so do not keep it beyond the request.
+    store::Statement& statement(const std::string& sql);
+    /// The first column of the first row of `sql` (no parameters, an integer), computed once
+    /// per change of the database.
+    std::int64_t cached_int(const std::string& sql);
+    /// The first column of every row of `sql` as text, computed once per change of the database.
+    const std::vector<std::string>& cached_texts(const std::string& sql);
 
    private:
+    // Drops the cached results when the database changed since they were computed.
+    void check_version();
     DbPool* pool_;
     Access access_;
     std::unique_ptr<PooledDb> db_;

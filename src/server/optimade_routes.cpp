@@ -234,10 +234,10 @@ Listing read_listing(Context& ctx, EntryType type, bool single) {
     std::set<std::string> kinds;
     {
       auto db = ctx.read();
-      auto st = db.db().connection().prepare(
-          "SELECT name FROM property_kind k WHERE EXISTS (SELECT 1 FROM property p WHERE p.kind = "
-          "k.name)");
-      while (st.step()) kinds.insert("_phasebook_property_" + st.column_text(0));
+      for (const auto& kind : db.cached_texts(
+               "SELECT name FROM property_kind k WHERE EXISTS (SELECT 1 FROM property p WHERE "
+               "p.kind = k.name)"))
+        kinds.insert("_phasebook_property_" + kind);
     }
     for (const auto& f : optimade::fields(type)) {
       if (f.name == "id" || f.name == "type" || f.sql == "NULL") continue;
@@ -344,10 +344,15 @@ ordered_json entries(Context& ctx, DbPool::Lease& db, EntryType type, const List
   const std::string from = " FROM " + std::string(optimade::from_clause(type));
   const std::string cond = where.sql.empty() ? "" : " WHERE (" + where.sql + ")";
 
-  auto count = db.db().connection().prepare("SELECT count(*)" + from + cond);
-  optimade::bind_params(count, where.params);
-  count.step();
-  returned = count.column_int64(0);
+  if (where.sql.empty()) {
+    returned = db.cached_int("SELECT count(*)" + from);
+  } else {
+    auto& count = db.statement("SELECT count(*)" + from + cond);
+    optimade::bind_params(count, where.params);
+    count.step();
+    returned = count.column_int64(0);
+    count.reset();
+  }
 
   std::string select = "SELECT " + std::string(optimade::id_sql(type));
   const bool structures = type == EntryType::structures;
@@ -365,7 +370,7 @@ ordered_json entries(Context& ctx, DbPool::Lease& db, EntryType type, const List
   std::string order;
   for (const auto& o : l.order) order += (order.empty() ? " ORDER BY " : ", ") + o;
   order += (order.empty() ? " ORDER BY " : ", ") + alias + ".id";
-  auto st = db.db().connection().prepare(select + from + cond + order + " LIMIT ? OFFSET ?");
+  auto& st = db.statement(select + from + cond + order + " LIMIT ? OFFSET ?");
   int next = optimade::bind_params(st, where.params);
   st.bind(next, static_cast<std::int64_t>(l.limit))
       .bind(next + 1, static_cast<std::int64_t>(l.offset));
@@ -423,9 +428,6 @@ void list_entries(Context& ctx, EntryType type) {
   std::int64_t returned = 0;
   ordered_json included = ordered_json::array();
   ordered_json data = entries(ctx, db, type, l, nullptr, returned, included);
-  auto available = db.db().connection().prepare("SELECT count(*) FROM " +
-                                                std::string(optimade::from_clause(type)));
-  available.step();
 
   ordered_json body;
   body["data"] = std::move(data);
@@ -433,7 +435,8 @@ void list_entries(Context& ctx, EntryType type) {
   const bool more = l.offset + static_cast<long long>(body["data"].size()) < returned;
   meta["more_data_available"] = more;
   meta["data_returned"] = returned;
-  meta["data_available"] = available.column_int64(0);
+  meta["data_available"] =
+      db.cached_int("SELECT count(*) FROM " + std::string(optimade::from_clause(type)));
   if (l.filter) {
     // Warnings from the translation (unknown provider prefixes) are only known after to_sql;
     // translate again cheaply to collect them.

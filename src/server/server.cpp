@@ -290,8 +290,26 @@ int serve(const ServeOptions& options) {
   http.set_write_timeout(options.read_timeout_s, 0);
   http.set_payload_max_length(options.max_body_bytes);
   http.set_tcp_nodelay(true);
-  http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+  http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
     t_request = {std::chrono::steady_clock::now(), {}};
+    // cpp-httplib 0.11 keeps the text after the last '=' of a parameter as its value, so an
+    // unencoded filter=_x_field=2 (legal in a query string) would arrive as "2". Parse again,
+    // splitting at the first '='. The request object is not const; httplib only hands it so.
+    auto& params = const_cast<httplib::Request&>(req).params;
+    params.clear();
+    if (std::size_t q = req.target.find('?'); q != std::string::npos) {
+      std::string_view query = std::string_view(req.target).substr(q + 1);
+      while (!query.empty()) {
+        std::string_view pair = query.substr(0, query.find('&'));
+        query.remove_prefix(std::min(query.size(), pair.size() + 1));
+        if (pair.empty()) continue;
+        std::size_t eq = pair.find('=');
+        std::string key(pair.substr(0, eq));
+        std::string value(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+        params.emplace(httplib::detail::decode_url(key, true),
+                       httplib::detail::decode_url(value, true));
+      }
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   });
   // Requests no route matched, and those cpp-httplib refused itself (413, 400), get a JSON body.

@@ -2,6 +2,7 @@
 // single-page-application fallback.
 #include "server/static_files.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -130,9 +131,15 @@ void add_static_routes(httplib::Server& http, ServerState& state) {
       res.status = 404;
       return;
     }
+    // A decoded NUL or other control character (/index.html%00.png) names no file.
+    if (std::any_of(path.begin(), path.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+      res.status = 400;
+      return;
+    }
     const std::filesystem::path rel = relative_file(path);
-    std::error_code ec;
-    if (!rel.empty() && std::filesystem::is_regular_file(root / rel, ec)) {
+    std::error_code file_error;
+    if (!rel.empty() && std::filesystem::is_regular_file(root / rel, file_error)) {
       send_file(req, res, root / rel, starts_with(path, "/assets/") ? kHashedCache : kRevalidate);
       return;
     }
