@@ -181,6 +181,8 @@ async function runSearch(section: HTMLElement, params: URLSearchParams): Promise
   try {
     const page = await search(api);
     section.replaceChildren(h('h2', { id: 'results-heading' }, 'Results'), ...resultsView(params, page.rows, page.total, offset, limit));
+    // For bench/web_first_page.mjs: the time from navigation start to the first page of results.
+    performance.mark('pb-results');
   } catch (e) {
     const text = e instanceof ApiError ? `The search was not accepted: ${e.message}` : `The search failed: ${String(e)}`;
     section.replaceChildren(h('h2', { id: 'results-heading' }, 'Results'), message('error', text));
