@@ -70,8 +70,7 @@ int progress(void* data) {
 }  // namespace
 
 DbPool::DbPool(std::filesystem::path path) : path_(std::move(path)) {
-  auto db =
-      std::make_unique<PooledDb>(PooledDb{store::Database::open(path_, {.create = false}), {}, {}});
+  auto db = std::make_unique<PooledDb>(store::Database::open(path_, {.create = false}));
   db->repos = store::make_repositories(db->db);
   writer_ = std::move(db);
 }
@@ -79,8 +78,7 @@ DbPool::DbPool(std::filesystem::path path) : path_(std::move(path)) {
 DbPool::~DbPool() = default;
 
 std::unique_ptr<PooledDb> DbPool::open(Access access) {
-  auto db =
-      std::make_unique<PooledDb>(PooledDb{store::Database::open(path_, {.create = false}), {}, {}});
+  auto db = std::make_unique<PooledDb>(store::Database::open(path_, {.create = false}));
   store::Connection& c = db->db.connection();
   if (access == Access::kGuest) c.exec(guest_views(c));
   // Reads only: a bug in a GET handler cannot change the database.

@@ -20,6 +20,7 @@ enum class Access { kGuest, kMember };
 
 /// One pooled connection with its repositories.
 struct PooledDb {
+  explicit PooledDb(store::Database database) : db(std::move(database)) {}
   store::Database db;
   store::Repositories repos;
   /// Queries on this connection are interrupted after this instant (the request's time limit).

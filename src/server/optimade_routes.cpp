@@ -57,6 +57,8 @@ ordered_json base_meta(Context& ctx) {
   meta["time_stamp"] = utc_now();
   meta["provider"] = provider();
   meta["implementation"] = {{"name", "phasebook"}, {"version", "0.1.0"}};
+  // The OpenAPI schema the responses follow (OPTIONAL since v1.2, checked by the validator).
+  meta["schema"] = "https://schemas.optimade.org/openapi/v1.2/optimade.json";
   if (ctx.who.role != Role::kGuest) meta["_phasebook_user"] = ctx.who.name;
   return meta;
 }

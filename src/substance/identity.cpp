@@ -128,7 +128,8 @@ Framework host_framework(const crystal::Structure& s, const Host& host) {
       plain.z = static_cast<std::uint8_t>(z);
       f.occupants.push_back(
           {plain,
-           kept.size() == 1 ? chem::Number(1) : chem::Number::approximate(1.0 / kept.size()),
+           kept.size() == 1 ? chem::Number(1)
+                            : chem::Number::approximate(1.0 / static_cast<double>(kept.size())),
            {}});
       if (total < kFrameworkOccupancy) out.partial.emplace_back(chem::find_element(z)->symbol);
     }

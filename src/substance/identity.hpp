@@ -14,6 +14,13 @@
 
 namespace pb::substance {
 
+/// The structure matcher's defaults with elements compared (not species or occupancies).
+inline crystal::MatchOptions element_match_options() {
+  crystal::MatchOptions o;
+  o.comparator = crystal::Comparator::kElement;
+  return o;
+}
+
 /// The tolerances of the rules, declared once with their defaults.
 struct IdentityOptions {
   /// An element making up less than this fraction of the atoms is a dopant and is folded away
@@ -27,7 +34,7 @@ struct IdentityOptions {
   /// Entries with coordinates must also share the framework: their host frameworks (see
   /// Framework) match under pymatgen's StructureMatcher default tolerances, elements compared,
   /// occupancies not.
-  crystal::MatchOptions framework = {.comparator = crystal::Comparator::kElement};
+  crystal::MatchOptions framework = element_match_options();
   /// Frameworks with more sites than this in the cell are not compared (the rule says so).
   std::size_t framework_max_sites = 400;
 };
