@@ -1,6 +1,6 @@
 // libFuzzer target for the DFT output parsers (pw.x XML and stdout, vasprun.xml, OUTCAR, ABINIT
-// main output): the first byte picks the parser, the rest is the file. Failures must be
-// pb::ParseError; a result must serialise to JSON and read back with the same energy, and its
+// main output and DOS file): the first byte picks the parser, the rest is the file. Failures must
+// be pb::ParseError; a result must serialise to JSON and read back with the same energy, and its
 // gap and DOS analyses must run.
 #include <cmath>
 #include <cstdint>
@@ -12,8 +12,9 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  static const char* const kKinds[] = {"qe-xml", "qe-stdout", "vasprun", "outcar", "abinit"};
-  const char* kind = kKinds[data[0] % 5];
+  static const char* const kKinds[] = {"qe-xml", "qe-stdout", "vasprun",
+                                       "outcar", "abinit",    "abinit-dos"};
+  const char* kind = kKinds[data[0] % 6];
   std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
   try {
     pb::calc::CalcResult r = pb::calc::parse_output(kind, text, "fuzz");

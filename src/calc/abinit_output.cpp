@@ -1,6 +1,7 @@
 // ABINIT main output (.abo, ABINIT 9): the YAML-like "--- !ResultsGS" documents (etotal,
 // fermie in Ha, lattice vectors in Bohr), "cartesian forces (eV/Angstrom) at end:", the stress
-// tensor in GPa, the last "Eigenvalues (hartree)" table and "Calculation completed.".
+// tensor in GPa, "Total magnetization (exact up - dn):", the SCF steps ("ETOT n" lines), the
+// last "Eigenvalues (hartree)" table and "Calculation completed."; and the DOS file (prtdos 1).
 #include <fmt/format.h>
 
 #include <cmath>
@@ -24,7 +25,13 @@ CalcResult parse_abinit_output(std::string_view text, const std::string& source)
   BandData bands;
   std::vector<Vec3> reduced;
   bool gs_converged = false;
+  int steps = 0;  // "ETOT" lines of the current SCF cycle
   while (lines.next(line)) {
+    if (line.starts_with(" ETOT ")) {
+      r.scf_steps = ++steps;
+      continue;
+    }
+    if (line.starts_with("--- !BeginCycle")) steps = 0;
     if (contains(line, "natom") && !contains(line, "natom=") && r.natoms == 0) {
       auto v = scan_numbers(line);
       if (v.size() == 1 && trim(line).starts_with("natom")) r.natoms = static_cast<int>(v[0]);
@@ -43,6 +50,9 @@ CalcResult parse_abinit_output(std::string_view text, const std::string& source)
       if (auto v = number_after(line, ":")) r.energy_ev = *v * kHartreeEv;
     } else if (line.starts_with("fermie    :")) {
       if (auto v = number_after(line, ":")) r.fermi_ev = *v * kHartreeEv;
+    } else if (contains(line, "Total magnetization (exact up - dn):")) {
+      // Printed after every spin-polarised ground state: the last one is the final state.
+      if (auto v = number_after(line, "dn):")) r.magnetization = *v;
     } else if (contains(line, "is converged")) {
       gs_converged = true;
     } else if (contains(line, "was not enough SCF cycles to converge")) {
@@ -142,6 +152,56 @@ CalcResult parse_abinit_output(std::string_view text, const std::string& source)
     }
   }
   return r;
+}
+
+Dos parse_abinit_dos(std::string_view text, const std::string& source) {
+  // "#                Spin-up DOS" (or no header without spin) then rows "energy(Ha) dos(/Ha)
+  // integrated dos(tsmear/2) dos(tsmear*2)"; "Spin-dn DOS" starts the second channel.
+  Dos d;
+  LineScanner lines(text);
+  std::string_view line;
+  bool header = false;
+  std::size_t channel = 0;
+  std::vector<double>* current = nullptr;
+  auto fail = [&](std::string message, std::string hint = {}) {
+    throw ParseError({source, lines.line_number(), 0}, std::move(message), std::move(hint));
+  };
+  while (lines.next(line)) {
+    std::string_view t = trim(line);
+    if (t.empty()) continue;
+    if (t.starts_with("#")) {
+      if (contains(t, "ABINIT package : DOS file")) header = true;
+      if (contains(t, "Spin-dn DOS")) {
+        if (d.total.empty()) fail("spin-down DOS before any spin-up one");
+        channel = 1;
+        current = nullptr;
+      }
+      continue;
+    }
+    if (!header) fail("no '# ABINIT package : DOS file' header", "is this an ABINIT _DOS file?");
+    auto v = scan_numbers(t);
+    if (v.size() < 2 || !std::isfinite(v[0]) || !std::isfinite(v[1])) {
+      fail("expected 'energy dos ...' numbers");
+    }
+    if (current == nullptr) {
+      if (d.total.size() != channel) fail("DOS channel out of order");
+      current = &d.total.emplace_back();
+    }
+    std::size_t i = current->size();
+    double e = v[0] * kHartreeEv;
+    if (channel == 0) {
+      d.energies_ev.push_back(e);
+    } else if (i >= d.energies_ev.size() || std::abs(d.energies_ev[i] - e) > 1e-3) {
+      fail("spin-down energies differ from the spin-up ones");
+    }
+    current->push_back(v[1] / kHartreeEv);
+  }
+  if (d.total.empty() || d.energies_ev.size() < 2) fail("no DOS values");
+  if (d.total.size() == 2 && d.total[1].size() != d.total[0].size()) {
+    fail(fmt::format("the spin-down DOS has {} points, the spin-up one {}", d.total[1].size(),
+                     d.total[0].size()));
+  }
+  return d;
 }
 
 }  // namespace pb::calc

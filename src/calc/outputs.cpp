@@ -43,8 +43,15 @@ CalcResult parse_output(std::string_view kind, std::string_view text, const std:
   if (kind == "vasprun") return parse_vasprun(text, source);
   if (kind == "outcar") return parse_outcar(text, source);
   if (kind == "abinit") return parse_abinit_output(text, source);
-  throw InvalidArgument(
-      fmt::format("unknown output kind '{}' (qe-xml, qe-stdout, vasprun, outcar, abinit)", kind));
+  if (kind == "abinit-dos") {
+    CalcResult r;
+    r.code = "abinit";
+    r.source = source;
+    r.dos = parse_abinit_dos(text, source);
+    return r;
+  }
+  throw InvalidArgument(fmt::format(
+      "unknown output kind '{}' (qe-xml, qe-stdout, vasprun, outcar, abinit, abinit-dos)", kind));
 }
 
 std::string guess_output_kind(const fs::path& path) {
@@ -53,6 +60,7 @@ std::string guess_output_kind(const fs::path& path) {
   if (name.ends_with(".xml")) return "qe-xml";
   if (name.find("OUTCAR") != std::string::npos) return "outcar";
   if (name.ends_with(".abo")) return "abinit";
+  if (name.ends_with("_DOS")) return "abinit-dos";
   return "qe-stdout";
 }
 
@@ -131,6 +139,17 @@ CalcResult parse_job_directory(std::string_view code, const fs::path& dir) {
         }
       }
       r = parse_abinit_output(*t, (dir / "run.abo").string());
+      // The DOS the code integrated itself (dos task: prtdos 1 on the second dataset).
+      for (const char* name : {"runo_DS2_DOS", "runo_DOS"}) {
+        if (auto d = slurp(dir / name)) {
+          try {
+            r.dos = parse_abinit_dos(*d, (dir / name).string());
+          } catch (const ParseError& e) {
+            r.errors.push_back(e.what());
+          }
+          break;
+        }
+      }
     }
   } else {
     throw InvalidArgument(fmt::format("unknown code '{}'", code));

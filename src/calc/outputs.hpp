@@ -20,12 +20,16 @@ CalcResult parse_vasprun(std::string_view text, const std::string& source);
 CalcResult parse_outcar(std::string_view text, const std::string& source);
 /// ABINIT main output file (.abo).
 CalcResult parse_abinit_output(std::string_view text, const std::string& source);
+/// ABINIT DOS file (`prtdos 1`, `<prefix>_DOS`): total DOS per spin channel in states/eV per
+/// cell, energies in eV.
+Dos parse_abinit_dos(std::string_view text, const std::string& source);
 
-/// A parser by name ("qe-xml", "qe-stdout", "vasprun", "outcar", "abinit"), for `calc parse`
+/// A parser by name ("qe-xml", "qe-stdout", "vasprun", "outcar", "abinit", "abinit-dos": a
+/// result holding only the DOS), for `calc parse`
 /// and the fuzz target; throws pb::InvalidArgument for an unknown name.
 CalcResult parse_output(std::string_view kind, std::string_view text, const std::string& source);
 /// Guesses the kind from a file name (*.xml with "vasprun" -> vasprun, other *.xml -> qe-xml,
-/// names holding OUTCAR, *.abo, else pw.x stdout).
+/// names holding OUTCAR, *.abo, *_DOS, else pw.x stdout).
 std::string guess_output_kind(const std::filesystem::path& path);
 
 /// Everything a job directory written by `calc prepare` holds after its run: the first

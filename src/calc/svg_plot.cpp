@@ -11,12 +11,25 @@ constexpr const char* kColours[] = {"#1f77b4", "#d62728"};
 
 }  // namespace
 
-std::string dos_svg(const Dos& dos, double fermi_ev, const std::string& title) {
+std::string dos_svg(const Dos& dos, double fermi_ev, const std::string& title, double emin,
+                    double emax) {
   plot::Canvas c(title);
   if (dos.energies_ev.empty() || dos.total.empty()) return c.svg();
-  double e0 = dos.energies_ev.front() - fermi_ev, e1 = dos.energies_ev.back() - fermi_ev;
+  double e0 = std::max(dos.energies_ev.front() - fermi_ev, emin);
+  double e1 = std::min(dos.energies_ev.back() - fermi_ev, emax);
+  if (!(e1 > e0)) {  // the window misses the DOS: show all of it
+    e0 = dos.energies_ev.front() - fermi_ev;
+    e1 = dos.energies_ev.back() - fermi_ev;
+  }
+  auto inside = [&](std::size_t i) {
+    double e = dos.energies_ev[i] - fermi_ev;
+    return e >= e0 && e <= e1;
+  };
   double top = 0;
-  for (const auto& t : dos.total) top = std::max(top, *std::max_element(t.begin(), t.end()));
+  for (const auto& t : dos.total) {
+    for (std::size_t i = 0; i < t.size() && i < dos.energies_ev.size(); ++i)
+      if (inside(i)) top = std::max(top, t[i]);
+  }
   top = top > 0 ? top * 1.05 : 1;
   bool two = dos.total.size() == 2;
   c.set_range(e0, e1, two ? -top : 0, top);
@@ -25,13 +38,15 @@ std::string dos_svg(const Dos& dos, double fermi_ev, const std::string& title) {
   c.y_axis("DOS (states/eV/cell)");
   for (std::size_t s = 0; s < dos.total.size(); ++s) {
     std::vector<std::pair<double, double>> pts;
-    for (std::size_t i = 0; i < dos.energies_ev.size(); ++i) {
+    for (std::size_t i = 0; i < dos.energies_ev.size() && i < dos.total[s].size(); ++i) {
+      if (!inside(i)) continue;
       double v = s == 1 ? -dos.total[s][i] : dos.total[s][i];
       pts.emplace_back(dos.energies_ev[i] - fermi_ev, v);
     }
     c.polyline(pts, kColours[s % 2]);
   }
   c.pixel_line(c.px(0), c.top(), c.px(0), c.bottom(), "gray", "4 3");
+  if (two) c.legend({{kColours[0], "spin up"}, {kColours[1], "spin down"}});
   return c.svg();
 }
 

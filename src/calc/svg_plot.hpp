@@ -15,8 +15,10 @@ struct PathLabel {
   std::string label;
 };
 
-/// Total DOS against E - E_F (eV), one curve per spin channel (down drawn negative).
-std::string dos_svg(const Dos& dos, double fermi_ev, const std::string& title);
+/// Total DOS against E - E_F (eV) within [emin, emax] (all of it when the window misses), one
+/// curve per spin channel (down drawn negative, with a legend).
+std::string dos_svg(const Dos& dos, double fermi_ev, const std::string& title, double emin = -1e300,
+                    double emax = 1e300);
 
 /// Bands against the distance along the k-path, E - E_F (eV) from `emin` to `emax`.
 std::string bands_svg(const BandData& bands, double fermi_ev, const std::vector<PathLabel>& labels,

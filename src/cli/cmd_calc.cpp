@@ -25,6 +25,8 @@
 #include "cli/search_options.hpp"
 #include "cli/structure_input.hpp"
 #include "query/search.hpp"
+#include "store/sqlite_repositories.hpp"
+#include "store/structure_record.hpp"
 #include "util/error.hpp"
 
 namespace pb::cli {
@@ -42,6 +44,7 @@ struct PrepareArgs {
   std::vector<std::string> template_dirs;
   bool dry_run = false;
   int repeat = 1;
+  std::string db, query;  // structures from a database search instead of (or beside) files
 };
 
 calc::Parameters parameters_from(const std::vector<std::string>& sets) {
@@ -57,9 +60,32 @@ int run_prepare(const PrepareArgs& a) {
   calc::Parameters p = parameters_from(a.sets);
   calc::TemplateSource templates;
   for (const auto& d : a.template_dirs) templates.user_dirs.emplace_back(d);
+  if (a.files.empty() && a.db.empty()) {
+    throw InvalidArgument(
+        "give structure files, or --db (with --query) to take them from a database");
+  }
   bool ok = true;
   auto loaded = load_structures(a.files, "", ok);
-  std::size_t written = 0, generated = 0;
+  if (!a.db.empty()) {
+    // --query holds search options as one string, like `calc run --query`.
+    SearchOptions search;
+    if (!a.query.empty()) {
+      CLI::App sub{"query"};
+      add_search_options(sub, search);
+      sub.parse(a.query, false);
+    }
+    store::Database db = open_database(a.db);
+    auto repos = store::make_repositories(db);
+    for (const auto& row : query::search_structures(db, search.to_query()).rows) {
+      auto record = repos.structures->get(row.id);
+      if (!record) continue;  // deleted since the search
+      crystal::LoadedStructure l;
+      l.structure = store::to_structure(*record);
+      l.source = fmt::format("{} structure {}", a.db, row.id);
+      loaded.push_back(std::move(l));
+    }
+  }
+  std::size_t written = 0, generated = 0, refused = 0;
   double seconds = 0;
   for (std::size_t i = 0; i < loaded.size(); ++i) {
     const auto& l = loaded[i];
@@ -83,13 +109,16 @@ int run_prepare(const PrepareArgs& a) {
     } catch (const NotFound& e) {
       fmt::print(stderr, "{}: error: {}\n", l.source, e.what());
       ok = false;
+      ++refused;
     } catch (const InvalidArgument& e) {
       fmt::print(stderr, "{}: error: {}\n", l.source, e.what());
       ok = false;
+      ++refused;
     }
   }
   if (a.dry_run) {
-    fmt::print("{} inputs generated in {:.4f} s: {:.0f} structures/s\n", generated, seconds,
+    fmt::print("{} inputs generated ({} structures, {} refused) in {:.4f} s: {:.0f} structures/s\n",
+               generated, loaded.size() - refused, refused, seconds,
                seconds > 0 ? static_cast<double>(generated) / seconds : 0.0);
     return ok && generated > 0 ? kExitOk : kExitFailed;
   }
@@ -339,7 +368,11 @@ Runner add_calc_command(CLI::App& app) {
       "prepare", "Write Quantum ESPRESSO / VASP / ABINIT inputs for structure files");
   prep->add_option("--code", prepare->code, "qe | vasp | abinit")->capture_default_str();
   prep->add_option("--task", prepare->task, "scf | relax | dos | bands")->capture_default_str();
-  prep->add_option("files", prepare->files, "Structure files (CIF, POSCAR, ...)")->required();
+  prep->add_option("files", prepare->files, "Structure files (CIF, POSCAR, ...)");
+  add_db_option(*prep, prepare->db);
+  prep->add_option("--query", prepare->query,
+                   "With --db: search options as one string selecting the structures, e.g. "
+                   "'--elements Li,O' (default: every structure)");
   prep->add_option("-o,--out", prepare->out,
                    "Output directory (one sub-directory per structure "
                    "when several); required unless --dry-run");

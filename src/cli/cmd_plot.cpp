@@ -1,5 +1,5 @@
-// `phasebook plot dos|bands RUN -o FILE.svg`: the DOS or band structure of a finished job (its
-// id in the database) or of a job directory, drawn as SVG.
+// `phasebook plot dos|bands RUN -o FILE.svg|FILE.png`: the DOS or band structure of a finished
+// job (its id in the database) or of a job directory, drawn as SVG (PNG through librsvg).
 #include <fmt/core.h>
 
 #include <CLI/CLI.hpp>
@@ -13,6 +13,7 @@
 #include "calc/workflow.hpp"
 #include "cli/commands.hpp"
 #include "cli/db_option.hpp"
+#include "plot/chart.hpp"
 #include "util/error.hpp"
 
 namespace pb::cli {
@@ -60,7 +61,7 @@ int run_plot(const PlotArgs& a) {
   std::string svg;
   if (a.kind == "dos") {
     svg = calc::dos_svg(own_dos ? *r.dos : calc::density_of_states(*r.bands, a.sigma), zero,
-                        title + " DOS");
+                        title + " DOS", a.emin, a.emax);
   } else if (a.kind == "bands") {
     std::vector<calc::PathLabel> labels;
     if (inputs.contains("kpath_labels")) {
@@ -71,9 +72,11 @@ int run_plot(const PlotArgs& a) {
   } else {
     throw InvalidArgument(fmt::format("plot kind '{}' is not dos or bands", a.kind));
   }
-  std::ofstream out(a.out, std::ios::binary);
-  if (!out) throw InvalidArgument(fmt::format("cannot write {}", a.out));
-  out << svg;
+  try {
+    plot::write_image(svg, a.out);  // SVG text, or PNG when the name ends in .png
+  } catch (const std::runtime_error& e) {
+    throw InvalidArgument(e.what());
+  }
   fmt::print(stderr, "{}: {} plot written\n", a.out, a.kind);
   return kExitOk;
 }
@@ -83,15 +86,15 @@ int run_plot(const PlotArgs& a) {
 Runner add_plot_command(CLI::App& app) {
   auto a = std::make_shared<PlotArgs>();
   CLI::App* cmd =
-      app.add_subcommand("plot", "Plot the DOS or band structure of a calculation to SVG");
+      app.add_subcommand("plot", "Plot the DOS or band structure of a calculation to SVG or PNG");
   cmd->add_option("kind", a->kind, "dos | bands")->required();
   cmd->add_option("run", a->run, "Job id (database) or job directory")->required();
-  cmd->add_option("-o,--out", a->out, "SVG file")->required();
+  cmd->add_option("-o,--out", a->out, "SVG file, or PNG when the name ends in .png")->required();
   add_db_option(*cmd, a->db);
   cmd->add_option("--code", a->code, "Code of a job directory")->capture_default_str();
   cmd->add_option("--sigma", a->sigma, "DOS Gaussian broadening (eV)")->capture_default_str();
-  cmd->add_option("--emin", a->emin, "bands: lowest energy shown (eV)")->capture_default_str();
-  cmd->add_option("--emax", a->emax, "bands: highest energy shown (eV)")->capture_default_str();
+  cmd->add_option("--emin", a->emin, "Lowest E - E_F shown (eV)")->capture_default_str();
+  cmd->add_option("--emax", a->emax, "Highest E - E_F shown (eV)")->capture_default_str();
   return [a]() { return run_plot(*a); };
 }
 

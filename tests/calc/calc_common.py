@@ -33,6 +33,15 @@ def json_lines(text):
     return [json.loads(l) for l in text.splitlines() if l.strip()]
 
 
+def png_size(path):
+    """Width and height of a PNG file (its IHDR chunk); fails unless the file is a PNG."""
+    with open(path, "rb") as f:
+        head = f.read(24)
+    if head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        raise AssertionError(f"{path} is not a PNG: {head[:16]!r}")
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
 def need(program):
     if shutil.which(program) is None:
         print(f"SKIP: {program} is not installed (scripts/install-deps installs it)")

@@ -179,8 +179,49 @@ TEST(CalcParsers, AbinitMainOutput) {
   EXPECT_FALSE(g.metal);
 }
 
+TEST(CalcParsers, AbinitSpinPolarisedMagnetisationAndDosFile) {
+  // Lines as ABINIT 9.6.2 writes them for bcc Fe (nsppol 2); the last ground state counts.
+  std::string abo =
+      " ETOT  1  -123.69886812927    -1.24E+02 1.36E-01 7.01E+02\n"
+      " ETOT  2  -123.94091395199    -2.42E-01 8.83E-04 2.37E+02\n"
+      " Total magnetization (from the atomic spheres):             1.905247\n"
+      " Total magnetization (exact up - dn):                       2.073799\n";
+  CalcResult r = parse_abinit_output(abo, "fe.abo");
+  ASSERT_TRUE(r.magnetization.has_value());
+  EXPECT_DOUBLE_EQ(*r.magnetization, 2.073799);
+  EXPECT_EQ(r.scf_steps, 2);
+  std::string dos =
+      "#\n# ABINIT package : DOS file  \n#\n# Fermi energy :       0.58661463\n"
+      "#                Spin-up DOS\n"
+      "  -0.100      1.000000      0.000000         0.000         0.000\n"
+      "   0.000      2.000000      0.001000         0.000         0.000\n"
+      "#                Spin-dn DOS\n"
+      "  -0.100      0.500000      0.000000         0.000         0.000\n"
+      "   0.000      0.250000      0.000500         0.000         0.000\n";
+  Dos d = parse_abinit_dos(dos, "fe_DOS");
+  ASSERT_EQ(d.total.size(), 2u);
+  ASSERT_EQ(d.energies_ev.size(), 2u);
+  EXPECT_NEAR(d.energies_ev[0], -0.1 * kHartreeEv, 1e-12);
+  EXPECT_NEAR(d.total[0][1], 2 / kHartreeEv, 1e-12);  // per Hartree -> per eV
+  EXPECT_NEAR(d.total[1][0], 0.5 / kHartreeEv, 1e-12);
+  EXPECT_EQ(guess_output_kind("run/runo_DS2_DOS"), "abinit-dos");
+  // A truncated spin-down channel and a file that is not a DOS fail with the line.
+  try {
+    parse_abinit_dos(dos.substr(0, dos.rfind("   0.000      0.25")), "fe_DOS");
+    FAIL() << "no error";
+  } catch (const ParseError& e) {
+    EXPECT_NE(std::string(e.what()).find("spin-down DOS has 1 points"), std::string::npos);
+  }
+  try {
+    parse_abinit_dos("ndtset 2\n acell 3*1.0\n", "run.abi");
+    FAIL() << "no error";
+  } catch (const ParseError& e) {
+    EXPECT_EQ(e.where().line, 1u);
+  }
+}
+
 TEST(CalcParsers, GarbageNeverThrowsAnythingElse) {
-  for (std::string kind : {"qe-xml", "qe-stdout", "vasprun", "outcar", "abinit"}) {
+  for (std::string kind : {"qe-xml", "qe-stdout", "vasprun", "outcar", "abinit", "abinit-dos"}) {
     for (std::string text :
          {std::string(), std::string("<a>"), std::string("\0\0\xff", 3),
           std::string("Eigenvalues (hartree) for nkpt= 1\n kpt#   1, nband=99999999999"),

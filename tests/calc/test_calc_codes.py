@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """VASP and ABINIT inputs: VASP files checked by hand-verified content (with a synthetic
-POTCAR directory, and without one), ABINIT run for real on silicon (scf and bands) and its
-output parsed."""
+POTCAR directory, and without one), ABINIT run for real on silicon (scf and bands) and on
+spin-polarised bcc iron through the workflow (magnetisation, ABINIT's own DOS, PNG plot)."""
 import json
 import os
 import re
@@ -11,7 +11,7 @@ import sys
 import tempfile
 import unittest
 
-from calc_common import DATA, HA_EV, need, read, run
+from calc_common import DATA, HA_EV, Scratch, need, png_size, read, run
 
 BIN = sys.argv.pop(1) if len(sys.argv) > 1 else "build/dev/bin/phasebook"
 SI = os.path.join(DATA, "Si.cif")
@@ -109,6 +109,45 @@ class Abinit(unittest.TestCase):
         self.assertFalse(r["gap"]["metal"])
         self.assertFalse(r["gap"]["direct"])
         self.assertGreater(r["gap"]["gap_ev"], 0.2)
+
+    def test_spin_polarised_iron_through_the_workflow(self):
+        # bcc Fe at 20 Ha (PseudoDojo Fe.psp8 wants ~45; 20 already gives ~2 Bohr magnetons),
+        # ground state then a non-self-consistent mesh with ABINIT's own DOS (prtdos 1).
+        s = Scratch(BIN, ["Fe.cif"])
+        self.addCleanup(s.close)
+        s.pb("calc", "run", "--db", s.db, "--code", "abinit", "--task", "dos", "--formula", "Fe",
+             "--set", "ecut=20", "--set", "kmesh=4x4x4", "--set", "dos_kppra=200", "--poll", "0.2")
+        job = s.jobs()[0]
+        self.assertEqual(job["state"], "done", job)
+        r = s.results()[0]
+        abo = read(os.path.join(job["workdir"], "run.abo"))
+        printed = re.findall(r"Total magnetization \(exact up - dn\):\s+(\S+)", abo)
+        self.assertTrue(printed)
+        self.assertAlmostEqual(r["magnetization"], float(printed[-1]), delta=1e-9)
+        self.assertGreater(r["magnetization"], 1.5)  # ferromagnetic (experiment: 2.2)
+        self.assertLess(r["magnetization"], 3.0)
+        self.assertTrue(r["metal"])
+        self.assertGreater(r["scf_steps"], 2)
+        # ABINIT's DOS integrated up to the Fermi level: as many electrons per spin as it
+        # reported (the difference is the magnetisation).
+        full = json.loads(run(BIN, "calc", "parse", "--code", "abinit", "--full",
+                              job["workdir"]).stdout)
+        dos = full["dos"]
+        self.assertEqual(len(dos["total"]), 2)
+        up = re.findall(r"Total spin up =\s+(\S+)\s+Total spin down =\s+(\S+)", abo)[-1]
+        e, ef = dos["energies_ev"], r["fermi_ev"]
+        for channel, expected in zip(dos["total"], map(float, up)):
+            n = sum(channel[i] * (e[i + 1] - e[i]) for i in range(len(e) - 1) if e[i] < ef)
+            self.assertAlmostEqual(n, expected, delta=0.3)
+        # The stored result plots from the database, as SVG and as PNG.
+        png = os.path.join(s.dir, "fe-dos.png")
+        s.pb("plot", "dos", str(r["job_id"]), "--db", s.db, "-o", png)
+        self.assertEqual(png_size(png), (640, 480))
+        svg = os.path.join(s.dir, "fe-dos.svg")
+        s.pb("plot", "dos", str(r["job_id"]), "--db", s.db, "-o", svg)
+        doc = read(svg)
+        self.assertEqual(doc.count("<polyline"), 2)
+        self.assertIn("spin down", doc)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import xml.dom.minidom
 
 import json
 
-from calc_common import DATA, PEERS_SI_RY, RY_EV, SI_FAST, Scratch, need, read, run
+from calc_common import DATA, PEERS_SI_RY, RY_EV, SI_FAST, Scratch, need, png_size, read, run
 
 BIN = sys.argv.pop(1) if len(sys.argv) > 1 else "build/dev/bin/phasebook"
 need("pw.x")
@@ -118,6 +118,9 @@ class LocalWorkflow(unittest.TestCase):
         for label in ("\u0393", "X", "L", "E - E_F (eV)"):
             self.assertIn(label, texts)
         self.assertGreater(len(doc.getElementsByTagName("polyline")), 8)
+        png = os.path.join(s.dir, "bands.png")
+        s.pb("plot", "bands", str(r["job_id"]), "--db", s.db, "-o", png)
+        self.assertEqual(png_size(png), (640, 480))
 
     def test_3_aluminium_is_metallic(self):
         s = self.s
@@ -151,6 +154,53 @@ class LocalWorkflow(unittest.TestCase):
             for _ in range(50):
                 os.kill(pid, 0)
                 time.sleep(0.1)
+
+
+class FormationEnergy(unittest.TestCase):
+    """Mg2Si from hcp Mg and diamond Si, every structure run by pw.x with the same settings."""
+
+    SETTINGS = ["--set", "ecutwfc=20", "--set", "kppra=500"]
+
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Scratch(BIN, ["Si.cif", "Mg.cif", "Mg2Si.cif"])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.close()
+
+    def energy_per_atom(self, job):
+        return printed_energy_ry(os.path.join(job["workdir"], "scf.out")) * RY_EV / job["natoms"]
+
+    def test_1_formation_energy_from_references_of_the_same_settings(self):
+        s = self.s
+        s.pb("calc", "run", "--db", s.db, "--elements-any", "Mg,Si", "--batch", "mgsi",
+             *self.SETTINGS, "--poll", "0.2")
+        jobs = {j["formula"]: j for j in s.jobs("--batch", "mgsi")}
+        self.assertEqual(sorted(jobs), ["Mg", "Mg2Si", "Si"])
+        for j in jobs.values():
+            self.assertEqual(j["state"], "done", j)
+            j["natoms"] = json.loads(read(os.path.join(j["workdir"], "info.json")))["natoms"]
+        r = {x["formula"]: x for x in s.results("--batch", "mgsi")}
+        # E/N - (2/3 mu_Mg + 1/3 mu_Si), from the energies pw.x printed.
+        mu_mg, mu_si = self.energy_per_atom(jobs["Mg"]), self.energy_per_atom(jobs["Si"])
+        expected = self.energy_per_atom(jobs["Mg2Si"]) - (2 * mu_mg + mu_si) / 3
+        ef = r["Mg2Si"]["formation_energy_ev_per_atom"]
+        self.assertAlmostEqual(ef, expected, delta=1e-5)
+        # Bound: LDA/PBE give -0.15..-0.2 eV/atom for Mg2Si (experiment about -0.27).
+        self.assertLess(ef, -0.1)
+        self.assertGreater(ef, -0.35)
+        self.assertIn("Mg ", r["Mg2Si"]["formation_note"])
+        self.assertEqual(r["Mg"]["formation_energy_ev_per_atom"], 0)
+
+    def test_2_references_with_other_settings_are_not_used(self):
+        s = self.s
+        s.pb("calc", "run", "--db", s.db, "--formula", "Mg2Si", "--batch", "mgsi-25",
+             "--set", "ecutwfc=25", "--set", "kppra=500", "--poll", "0.2")
+        r = s.results("--batch", "mgsi-25")[0]
+        self.assertIsNone(r["formation_energy_ev_per_atom"])
+        self.assertIn("no elemental reference with the same settings for Mg, Si",
+                      r["formation_note"])
 
 
 if __name__ == "__main__":
