@@ -475,6 +475,12 @@ int run_evaluate(const MineOptions& o) {
     fmt::print("  {:<32} R {:.3f} ({}/{})\n", "formula-like gold materials",
                r.material_formula_gold.recall(), r.material_formula_gold.gold_matched,
                r.material_formula_gold.gold);
+    std::string kinds;
+    for (const auto& [kind, k] : r.material_by_kind) {
+      kinds += fmt::format("{}{} {}/{}", kinds.empty() ? "" : ", ", kind, k.predicted_matched,
+                           k.predicted);
+    }
+    fmt::print("  {:<32} {}\n", "matched/predicted by kind", kinds);
     print_score("value+unit (overlap)", r.value_overlap);
     print_score("value+unit (exact)", r.value_exact);
   }

@@ -4,6 +4,7 @@
 /// Procedural Text Corpus (Mysore et al., LAW 2019; MIT). Both are read in place.
 #include <cstddef>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,9 @@ struct EvaluationReport {
   /// Recall over gold material spans whose text is a formula or a known abbreviation (the
   /// mentions this extractor is meant to find; names like "water" are left out).
   Score material_formula_gold;
+  /// Material predictions by mention kind ("formula", "alias", "name", "ambient", ...):
+  /// predicted and predicted_matched (overlap) only, to see which rules cost precision.
+  std::map<std::string, Score> material_by_kind;
   Score value_overlap;
   Score value_exact;
   std::vector<EvaluationError> errors;  ///< overlap errors, when asked for

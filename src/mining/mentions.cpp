@@ -32,7 +32,7 @@ const std::set<std::string, std::less<>> kNotMaterials = {
     "GPE",   "PAN",  "PMMA", "PEG",  "PVP",  "PPy",   "PANI", "PEDOT", "PSS",  "CB",    "AB",
     "SP",    "KB",   "NCM",  "USA",  "UK",   "PhD",   "CNRS", "NIMS",  "NSF",  "DOE",   "EU",
     "OH",    "IC",   "GB",   "SI",   "WE",   "RE",    "CC",   "Co-",   "ICSD", "COD",   "MP",
-    "PBE",   "GGA",  "LDA",  "VASP", "NEB",  "MD",    "AIMD", "BV",    "CI",   "PS",    "HF"};
+    "PBE",   "GGA",  "LDA",  "VASP", "NEB",  "MD",    "AIMD", "BV",    "CI",   "PS"};
 
 // Capitalised English words that are element symbols.
 const std::set<std::string, std::less<>> kEnglishSymbols = {
@@ -41,9 +41,12 @@ const std::set<std::string, std::less<>> kEnglishSymbols = {
 // Gases and solvents: the atmosphere or the medium of an experiment, not a material of interest
 // (SOFC-Exp does not annotate them as materials either).
 const std::set<std::string, std::less<>> kAmbient = {
-    "H2O",    "H2",    "O2", "N2",  "CO2", "CO",   "H2S", "NH3",  "CH4",
-    "Ar",     "Ne",    "Kr", "Xe",  "D2O", "H2O2", "HCl", "HNO3", "H2SO4",
-    "C2H5OH", "CH3OH", "NO", "NO2", "SO2", "Cl2",  "F2"};
+    "H2O", "H2",  "O2",  "N2",  "CO2",  "CO",  "H2S",  "NH3",   "CH4",    "Ar",
+    "Ne",  "Kr",  "Xe",  "D2O", "H2O2", "HCl", "HNO3", "H2SO4", "C2H5OH", "CH3OH",
+    "NO",  "NO2", "SO2", "Cl2", "F2",   "HF",  "C2H6", "C3H8",  "C4H10"};
+// Of those, the inert gases, water and solvents: a medium, not a fuel or oxidant.
+const std::set<std::string, std::less<>> kMediumFormulas = {"H2O", "N2",  "Ar",     "Ne",   "Kr",
+                                                            "Xe",  "D2O", "C2H5OH", "CH3OH"};
 const std::set<std::string, std::less<>> kAmbientNames = {
     "oxygen",  "hydrogen", "nitrogen", "argon",    "helium", "neon",
     "krypton", "xenon",    "chlorine", "fluorine", "radon"};
@@ -53,11 +56,139 @@ const std::set<std::string, std::less<>> kAmbientNames = {
 // of a procedure), so they are mentions of kind "ambient". "oxygen" is left out: papers use it for
 // oxygen ions, vacancies and reduction far more than for the gas.
 const std::pair<std::string_view, std::string_view> kAmbientWords[] = {
-    {"hydrogen", "H2"},    {"methane", "CH4"},    {"air", ""},         {"argon", "Ar"},
-    {"nitrogen", "N2"},    {"helium", "He"},      {"water", "H2O"},    {"ethanol", "C2H5OH"},
-    {"methanol", "CH3OH"}, {"acetone", "C3H6O"},  {"propane", "C3H8"}, {"butane", "C4H10"},
-    {"ammonia", "NH3"},    {"steam", "H2O"},      {"syngas", ""},      {"biogas", ""},
-    {"ethane", "C2H6"},    {"isooctane", "C8H18"}};
+    {"hydrogen", "H2"},     {"methane", "CH4"},        {"air", ""},
+    {"argon", "Ar"},        {"nitrogen", "N2"},        {"helium", "He"},
+    {"water", "H2O"},       {"ethanol", "C2H5OH"},     {"methanol", "CH3OH"},
+    {"acetone", "C3H6O"},   {"propane", "C3H8"},       {"butane", "C4H10"},
+    {"ammonia", "NH3"},     {"steam", "H2O"},          {"syngas", ""},
+    {"biogas", ""},         {"ethane", "C2H6"},        {"isooctane", "C8H18"},
+    {"octane", "C8H18"},    {"hydrocarbon", ""},       {"hydrocarbons", ""},
+    {"diesel", ""},         {"gasoline", ""},          {"kerosene", ""},
+    {"propanol", "C3H7OH"}, {"isopropanol", "C3H7OH"}, {"butanol", "C4H9OH"}};
+const std::set<std::string, std::less<>> kMediumWords = {
+    "argon",    "nitrogen", "helium",   "water",       "steam",  "ethanol",
+    "methanol", "acetone",  "propanol", "isopropanol", "butanol"};
+
+// Reagents named in words (no formula is given): solvents, organic additives, polymers.
+const std::set<std::string, std::less<>> kReagentWords = {"toluene",
+                                                          "acetonitrile",
+                                                          "chloroform",
+                                                          "urea",
+                                                          "hexane",
+                                                          "cyclohexane",
+                                                          "benzene",
+                                                          "glycerol",
+                                                          "glucose",
+                                                          "sucrose",
+                                                          "hydrazine",
+                                                          "formamide",
+                                                          "acetylacetone",
+                                                          "dichloromethane",
+                                                          "pyridine",
+                                                          "ethylenediamine",
+                                                          "triethylamine",
+                                                          "oleylamine",
+                                                          "phenanthroline",
+                                                          "imidazole",
+                                                          "thiourea",
+                                                          "hexamethylenetetramine",
+                                                          "TEOS",
+                                                          "CTAB",
+                                                          "KOH",
+                                                          "NaOH",
+                                                          "LiOH",
+                                                          "GO",
+                                                          "rGO",
+                                                          "zeolite",
+                                                          "zeolites",
+                                                          "geopolymer",
+                                                          "polyvinylpyrrolidone",
+                                                          "ammonia",
+                                                          "tetrahydrofuran",
+                                                          "dimethylformamide",
+                                                          "glycine",
+                                                          "gelatin",
+                                                          "melamine",
+                                                          "dicyandiamide",
+                                                          "PVDF",
+                                                          "PTFE",
+                                                          "NMP",
+                                                          "DMF",
+                                                          "THF",
+                                                          "PMMA",
+                                                          "PVP",
+                                                          "PAN",
+                                                          "PEG",
+                                                          "CNT",
+                                                          "CNTs",
+                                                          "MWCNTs",
+                                                          "SWCNTs",
+                                                          "EtOH",
+                                                          "MeOH",
+                                                          "DMSO",
+                                                          "Nafion"};
+// The anions (and hydrates) of salts named in words: "zinc nitrate hexahydrate",
+// "cupric acetate hydrate", "ammonium hydroxide".
+const std::set<std::string, std::less<>> kAnionWords = {"nitrate",
+                                                        "nitrates",
+                                                        "acetate",
+                                                        "acetates",
+                                                        "chloride",
+                                                        "chlorides",
+                                                        "sulfate",
+                                                        "sulphate",
+                                                        "hydroxide",
+                                                        "carbonate",
+                                                        "phosphate",
+                                                        "citrate",
+                                                        "oxalate",
+                                                        "acetylacetonate",
+                                                        "isopropoxide",
+                                                        "ethoxide",
+                                                        "methoxide",
+                                                        "butoxide",
+                                                        "bromide",
+                                                        "iodide",
+                                                        "nitrite",
+                                                        "perchlorate",
+                                                        "formate",
+                                                        "molybdate",
+                                                        "tungstate",
+                                                        "metavanadate",
+                                                        "dihydrogen",
+                                                        "hydrogen",
+                                                        "propoxide",
+                                                        "acac",
+                                                        "chloride hexahydrate"};
+const std::set<std::string, std::less<>> kCationAdjectives = {"cupric",
+                                                              "cuprous",
+                                                              "ferric",
+                                                              "ferrous",
+                                                              "cobaltous",
+                                                              "cobaltic",
+                                                              "stannous",
+                                                              "stannic",
+                                                              "nickelous",
+                                                              "manganous",
+                                                              "ammonium",
+                                                              "tetraethylammonium",
+                                                              "tetramethylammonium",
+                                                              "tetrapropylammonium",
+                                                              "tetrabutylammonium"};
+const std::set<std::string, std::less<>> kHydrateWords = {
+    "hydrate",     "monohydrate",  "dihydrate",   "trihydrate",  "tetrahydrate", "pentahydrate",
+    "hexahydrate", "heptahydrate", "octahydrate", "nonahydrate", "decahydrate"};
+// Generic nouns for the materials of a procedure.
+const std::set<std::string, std::less<>> kReferenceNouns = {
+    "solution",    "solutions",    "mixture",    "mixtures",    "product",   "products",
+    "sample",      "samples",      "suspension", "suspensions", "precursor", "precursors",
+    "precipitate", "precipitates", "powder",     "powders",     "chemicals", "solvent",
+    "solvents",    "pellets",      "pellet",     "particles",   "gel",       "reagents",
+    "slurry",      "filtrate",     "residue",    "supernatant", "crystals",  "sol",
+    "dispersion",  "colloid",      "xerogel",    "aerogel"};
+// Roles in a cell that name the supporting material: "electrolyte-supported".
+constexpr std::string_view kRolePrefixes[] = {"anode", "cathode", "electrolyte", "metal",
+                                              "substrate"};
 
 // All-capital formulas without digits that are real compounds (the rule against NSW/CV would
 // reject them).
@@ -107,9 +238,12 @@ bool modifies_property_noun(std::string_view text, std::size_t end) {
   while (e < text.size() && text[e] >= 'a' && text[e] <= 'z') ++e;
   const std::string_view next = text.substr(k, e - k);
   static constexpr std::string_view kNouns[] = {
-      "tolerance", "tolerant", "poisoning", "resistance", "resistant", "deposition",
-      "content",   "contents", "coking",    "species",    "vacancy",   "vacancies",
-      "partial",   "removal",  "free",      "containing", "loading",   "impurities"};
+      "tolerance", "tolerant",  "poisoning", "resistance",    "resistant",    "deposition",
+      "content",   "contents",  "coking",    "species",       "vacancy",      "vacancies",
+      "partial",   "removal",   "free",      "containing",    "loading",      "impurities",
+      "doped",     "doping",    "ions",      "ion",           "site",         "sites",
+      "position",  "positions", "valence",   "incorporation", "substitution", "cations",
+      "cation",    "atoms",     "dopant",    "excess",        "deficiency",   "deficient"};
   for (std::string_view n : kNouns) {
     if (next == n) return true;
   }
@@ -316,10 +450,94 @@ void add_composition_values(std::string_view text, const std::vector<Token>& tok
                    [](const Mention& a, const Mention& b) { return a.begin < b.begin; });
 }
 
+// The element a cation word names: "zinc", "titanium(IV)", "cupric" (kCationAdjectives), else
+// false.
+bool cation_word(std::string_view w) {
+  const std::string l = lower(w.substr(0, std::min(w.find('('), w.size())));
+  if (kCationAdjectives.count(l)) return true;
+  return l.size() >= 4 && !kAmbientNames.count(l) && chem::find_element_by_name(l) != nullptr;
+}
+
+bool word_token(const Token& t) { return t.kind == TokenKind::kWord; }
+
+// Mentions of procedures that span words, at token i: salts named in words ("zinc nitrate
+// hexahydrate", "titanium(IV) isopropoxide"), acids ("citric acid", "1,4-phenyldiphosphonic
+// acid"), roles ("electrolyte-supported") and generic nouns ("the mixture"). Returns the number
+// of tokens used (0 when none).
+std::size_t procedure_mention(std::string_view text, const std::vector<Token>& tokens,
+                              std::size_t i, std::vector<Mention>& out) {
+  const Token& t = tokens[i];
+  auto add = [&](std::size_t begin, std::size_t end, MentionKind kind) {
+    const std::string span(text.substr(begin, end - begin));
+    out.push_back({begin, end, span, span, span, kind, 0});
+  };
+  const std::string l = lower(t.text);
+  // A cation word followed by anion (and hydrate) words.
+  if (i + 1 < tokens.size() && word_token(tokens[i + 1]) && cation_word(t.text)) {
+    std::size_t k = i + 1;
+    while (k < tokens.size() && word_token(tokens[k]) &&
+           (kAnionWords.count(lower(tokens[k].text)) || kHydrateWords.count(tokens[k].text))) {
+      ++k;
+    }
+    if (k > i + 1 && !kHydrateWords.count(tokens[i + 1].text)) {
+      add(t.begin, tokens[k - 1].end, MentionKind::kReagent);
+      return k - i;
+    }
+  }
+  // "<word> acid": the word before names it ("citric acid"); a locant glued in front
+  // ("1,4-phenyldiphosphonic") belongs to it.
+  if (i + 1 < tokens.size() && word_token(tokens[i + 1]) &&
+      (tokens[i + 1].text == "acid" || tokens[i + 1].text == "acids" ||
+       tokens[i + 1].text == "glycol") &&
+      word_token(t) &&
+      is_lower_word(
+          l.substr(l.find_last_of("-,") == std::string::npos ? 0 : l.find_last_of("-,") + 1)) &&
+      l != "the" && l != "of" && l != "and" && l != "an" && l != "with" && l != "or" && l != "in") {
+    std::size_t begin = t.begin;
+    for (std::size_t k = i; k > 0 && tokens[k - 1].end == tokens[k].begin; --k) {
+      begin = tokens[k - 1].begin;
+    }
+    if (!out.empty() && out.back().begin >= begin) out.pop_back();
+    add(begin, tokens[i + 1].end, MentionKind::kReagent);
+    return 2;
+  }
+  for (std::string_view role : kRolePrefixes) {
+    const std::string_view w = t.text;
+    if (w.size() > role.size() + 1 && lower(w.substr(0, role.size())) == role &&
+        (w.substr(role.size()) == "-supported" || w.substr(role.size()) == "-support")) {
+      add(t.begin, t.end, MentionKind::kRole);
+      return 1;
+    }
+  }
+  // A generic noun refers to a material after a determiner ("the mixture", "the resulting
+  // powder", "all chemicals"), one or two words before; "NaOH solution", "precursor powder" and
+  // "aqueous solution of X" name X, not a material of their own (the synthesis corpus: 79% of
+  // such nouns right after a determiner are annotated, 32% of those without one).
+  if (kReferenceNouns.count(l)) {
+    static const std::set<std::string, std::less<>> kDeterminers = {
+        "the",       "a",     "an",          "this",        "that",      "these",
+        "those",     "each",  "both",        "all",         "resulting", "obtained",
+        "resultant", "final", "as-prepared", "as-obtained", "above"};
+    auto word_at = [&](std::size_t back) -> std::string {
+      if (i < back || !word_token(tokens[i - back])) return {};
+      return lower(tokens[i - back].text);
+    };
+    const std::string prev = word_at(1);
+    const std::string prev2 = word_at(2);
+    if (kDeterminers.count(prev) ||
+        (kDeterminers.count(prev2) && is_lower_word(prev) && prev != "aqueous")) {
+      add(t.begin, t.end, MentionKind::kReference);
+      return 1;
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 bool is_material(MentionKind kind) {
-  return kind != MentionKind::kAmbient && kind != MentionKind::kComposition;
+  return kind == MentionKind::kFormula || kind == MentionKind::kAlias ||
+         kind == MentionKind::kAbbreviation || kind == MentionKind::kName;
 }
 
 std::string_view to_string(MentionKind kind) {
@@ -336,6 +554,14 @@ std::string_view to_string(MentionKind kind) {
       return "abbreviation";
     case MentionKind::kName:
       return "name";
+    case MentionKind::kMedium:
+      return "medium";
+    case MentionKind::kReagent:
+      return "reagent";
+    case MentionKind::kReference:
+      return "reference";
+    case MentionKind::kRole:
+      return "role";
   }
   return "formula";
 }
@@ -460,7 +686,27 @@ FormulaCheck check_formula_word(std::string_view word, bool allow_ambient) {
 
 void find_abbreviations(std::string_view text, const std::vector<Token>& tokens,
                         AbbreviationTable& table) {
-  for (std::size_t i = 1; i + 2 < tokens.size(); ++i) {
+  for (std::size_t i = 1; i < tokens.size(); ++i) {
+    // "La0.75Sr0.25Cr0.5Mn0.5O3 (LSCM)12": a reference number glued to the closing bracket
+    // (SOFC-Exp PMC4673446) makes one word of "(LSCM)12".
+    if (tokens[i].kind == TokenKind::kWord && tokens[i - 1].kind == TokenKind::kWord &&
+        tokens[i].text.starts_with("(")) {
+      const std::string_view w = tokens[i].text;
+      const std::size_t close = w.find(')');
+      if (close != std::string_view::npos && close > 1 && close + 1 < w.size() &&
+          std::all_of(w.begin() + static_cast<std::ptrdiff_t>(close) + 1, w.end(),
+                      [](char c) { return c >= '0' && c <= '9'; })) {
+        const std::string_view inner = w.substr(1, close - 1);
+        const FormulaCheck f = check_formula_word(tokens[i - 1].text);
+        if (abbreviation_like(inner) && f.accepted && f.elements >= 2 &&
+            !check_formula_word(inner).accepted) {
+          table.try_emplace(std::string(inner),
+                            Abbreviation{std::string(inner), std::string(tokens[i - 1].text),
+                                         std::string(tokens[i - 1].text), true});
+        }
+      }
+    }
+    if (i + 2 >= tokens.size()) break;
     const Token& open = tokens[i];
     if (open.kind != TokenKind::kPunct || open.text != "(") continue;
     const Token& inner = tokens[i + 1];
@@ -468,9 +714,10 @@ void find_abbreviations(std::string_view text, const std::vector<Token>& tokens,
     if (inner.kind != TokenKind::kWord || close.text != ")") continue;
     const Token& before = tokens[i - 1];
     // "Li7La3Zr2O12 (LLZO)": a formula defines the abbreviation.
-    if (before.kind == TokenKind::kWord && abbreviation_like(inner.text)) {
+    if (before.kind == TokenKind::kWord) {
       FormulaCheck f = check_formula_word(before.text);
-      if (f.accepted && f.elements >= 2 && !check_formula_word(inner.text).accepted) {
+      if (abbreviation_like(inner.text) && f.accepted && f.elements >= 2 &&
+          !check_formula_word(inner.text).accepted) {
         table.try_emplace(std::string(inner.text),
                           Abbreviation{std::string(inner.text), std::string(before.text),
                                        std::string(before.text), true});
@@ -480,11 +727,14 @@ void find_abbreviations(std::string_view text, const std::vector<Token>& tokens,
       FormulaCheck g = check_formula_word(inner.text);
       const auto capitals = std::count_if(before.text.begin(), before.text.end(),
                                           [](char c) { return c >= 'A' && c <= 'Z'; });
+      // "5 mS (...)": a unit after a number is no abbreviation.
       bool unit = false;
-      try {
-        (void)units::parse_unit(before.text);
-        unit = true;
-      } catch (const std::exception&) {
+      if (i >= 2 && tokens[i - 2].kind == TokenKind::kNumber) {
+        try {
+          (void)units::parse_unit(before.text);
+          unit = true;
+        } catch (const std::exception&) {
+        }
       }
       if (g.accepted && g.elements >= 2 && !f.accepted && abbreviation_like(before.text) &&
           before.text.size() <= 10 && capitals >= 2 && !unit) {
@@ -529,23 +779,35 @@ std::vector<Mention> find_mentions(std::string_view text, const std::vector<Toke
           f.elements);
       return true;
     }
+    // Polymers, solvents and carbons written as acronyms: substances, not formulas.
+    if (kReagentWords.count(w) && w.size() > 1 && w[1] >= 'A' && w[1] <= 'Z') {
+      add(begin, end, std::string(w), std::string(w), MentionKind::kReagent, 0);
+      return true;
+    }
     if (kNotMaterials.count(w)) return false;
     // Gases, fuels and solvents: "H2", "CH4", "air", "hydrogen".
     if (kAmbient.count(w)) {
       const FormulaCheck f = check_formula_word(w, true);
-      add(begin, end, std::string(w), f.reduced, MentionKind::kAmbient, f.elements);
+      add(begin, end, std::string(w), f.reduced,
+          kMediumFormulas.count(w) ? MentionKind::kMedium : MentionKind::kAmbient, f.elements);
       return true;
     }
-    {
-      const std::string l = lower(w);
+    const std::string l = lower(w);
+    const bool capitalised_word = w[0] == l[0] || w.size() == 1 || (w[1] >= 'a' && w[1] <= 'z');
+    if (capitalised_word) {
       for (const auto& [name, formula] : kAmbientWords) {
-        if (l == name && (w[0] == l[0] || w.size() == 1 || (w[1] >= 'a' && w[1] <= 'z'))) {
+        if (l == name) {
           const FormulaCheck f =
               formula.empty() ? FormulaCheck{} : check_formula_word(formula, true);
-          add(begin, end, std::string(formula), f.reduced, MentionKind::kAmbient, f.elements);
+          add(begin, end, std::string(formula), f.reduced,
+              kMediumWords.count(l) ? MentionKind::kMedium : MentionKind::kAmbient, f.elements);
           return true;
         }
       }
+    }
+    if (kReagentWords.count(w) || (capitalised_word && kReagentWords.count(l))) {
+      add(begin, end, std::string(w), std::string(w), MentionKind::kReagent, 0);
+      return true;
     }
     if (const chem::Alias* alias = chem::find_alias(w)) {
       const FormulaCheck f = check_formula_word(alias->formula);
@@ -561,6 +823,9 @@ std::vector<Mention> find_mentions(std::string_view text, const std::vector<Toke
       }
     }
     const FormulaCheck f = check_formula_word(w);
+    // "Nb-doping", "Cu-free", "Co ions", "Fe valence": an element as a dopant or a site.
+    if (f.accepted && f.elements == 1 && f.reduced.size() <= 2 && modifies_property_noun(text, end))
+      return false;
     if (f.accepted) {
       add(begin, end, f.formula, f.reduced, MentionKind::kFormula, f.elements);
       return true;
@@ -603,6 +868,10 @@ std::vector<Mention> find_mentions(std::string_view text, const std::vector<Toke
     if (i + 1 < tokens.size() && tokens[i + 1].kind == TokenKind::kWord && is_lower_word(t.text)) {
       const std::string_view next = tokens[i + 1].text;
       if (next == "ion" || next == "ions" || next.starts_with("batter")) continue;
+    }
+    if (const std::size_t used = procedure_mention(text, tokens, i, out)) {
+      i += used - 1;
+      continue;
     }
     if (try_word(t.begin, t.end, after_number)) continue;
     // Ions ("Li+", "O2−") are not split into their element.

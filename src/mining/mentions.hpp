@@ -26,10 +26,24 @@ enum class MentionKind {
   /// The value of a composition variable of a formula in the same text ("x = 0.05" after
   /// "Ba1−xSrxFeO3−δ"); `formula` is the variable formula it specifies.
   kComposition,
+  /// An inert gas, water or a solvent ("N2", "Ar", "steam", "water", "ethanol"): the medium or
+  /// protective atmosphere of a step, not a fuel or oxidant (SOFC-Exp leaves them unannotated,
+  /// the synthesis corpus annotates them); never a record's material.
+  kMedium,
+  /// A reagent named in words, without a formula: acids ("citric acid"), salts ("cupric acetate
+  /// hydrate"), organic solvents and additives ("toluene", "urea", "TEOS"); never a record's
+  /// material.
+  kReagent,
+  /// A generic noun for a material of a procedure ("the solution", "the mixture", "the
+  /// precipitate", "the powders"); never a record's material.
+  kReference,
+  /// A material named by its role in a cell: "electrolyte-supported", "anode-supported",
+  /// "metal-supported" (SOFC-Exp annotates them); never a record's material.
+  kRole,
 };
 
 /// True for mentions that can carry properties (formulas, aliases, abbreviations, names); false
-/// for ambient substances and composition values.
+/// for ambient and medium substances, composition values, reagents, references and roles.
 bool is_material(MentionKind kind);
 
 std::string_view to_string(MentionKind kind);

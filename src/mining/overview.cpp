@@ -60,7 +60,7 @@ std::vector<MaterialFrequency> material_frequencies(store::Database& db,
       "SELECT m.reduced, m.text, count(DISTINCT d.id), count(*) FROM mining_mention m "
       "JOIN mining_block b ON b.id = m.block_id JOIN mining_document d ON d.id = b.document_id "
       "WHERE (m.elements >= 2 OR m.kind IN ('alias', 'abbreviation')) "
-      "AND m.kind NOT IN ('ambient', 'composition')";
+      "AND m.kind NOT IN ('ambient', 'composition', 'medium', 'reagent', 'reference', 'role')";
   if (!document_class.empty()) sql += " AND d.class_label = ?";
   sql += " GROUP BY m.reduced, m.text";
   store::Statement st = db.connection().prepare(sql);
@@ -86,7 +86,7 @@ std::vector<MaterialFrequency> material_frequencies(store::Database& db,
       "SELECT m.reduced, count(DISTINCT b.document_id) FROM mining_mention m "
       "JOIN mining_block b ON b.id = m.block_id JOIN mining_document d ON d.id = b.document_id "
       "WHERE (m.elements >= 2 OR m.kind IN ('alias', 'abbreviation')) "
-      "AND m.kind NOT IN ('ambient', 'composition')";
+      "AND m.kind NOT IN ('ambient', 'composition', 'medium', 'reagent', 'reference', 'role')";
   if (!document_class.empty()) docs_sql += " AND d.class_label = ?";
   docs_sql += " GROUP BY m.reduced";
   store::Statement docs = db.connection().prepare(docs_sql);

@@ -36,12 +36,19 @@ TEST(MiningEvaluation, SofcExp) {
   const EvaluationReport r = evaluate_sofc_exp(kCorpora / "sofc-exp-corpus");
   print(r);
   EXPECT_EQ(r.documents, 45u);
-  // Measured 2026-11: material P 0.885 R 0.735 (overlap), formula-like gold R 0.991, value+unit
-  // F1 0.847 (overlap). The floors sit a little below.
-  EXPECT_GE(r.material_overlap.precision(), 0.85);
-  EXPECT_GE(r.material_overlap.recall(), 0.70);
+  // Measured 2026-11-24 (all 45): material P 0.881 R 0.880 (overlap), formula-like gold R 0.99,
+  // value+unit F1 0.949 (overlap). The floors sit a little below.
+  EXPECT_GE(r.material_overlap.f1(), 0.86);
   EXPECT_GE(r.material_formula_gold.recall(), 0.95);
-  EXPECT_GE(r.value_overlap.f1(), 0.82);
+  EXPECT_GE(r.value_overlap.f1(), 0.93);
+  // The held-out test split (rules were tuned on train and dev): material F1 0.887, value F1 0.962.
+  EvaluationOptions test;
+  test.split = "test";
+  const EvaluationReport t = evaluate_sofc_exp(kCorpora / "sofc-exp-corpus", test);
+  print(t);
+  EXPECT_EQ(t.documents, 11u);
+  EXPECT_GE(t.material_overlap.f1(), 0.86);
+  EXPECT_GE(t.value_overlap.f1(), 0.93);
 }
 
 TEST(MiningEvaluation, SynthesisProcedures) {
@@ -51,12 +58,20 @@ TEST(MiningEvaluation, SynthesisProcedures) {
   const EvaluationReport r = evaluate_syntheses(kCorpora / "annotated_materials_syntheses");
   print(r);
   EXPECT_EQ(r.documents, 230u);
-  // Measured: material P 0.729 (gold leaves many formulas unannotated: KBr pellets, Al2O3
-  // crucibles), formula-like gold R 0.992, value+unit F1 0.888. Recall over all materials is
-  // low by design: most gold materials are names ("solution", "water", "powder").
-  EXPECT_GE(r.material_overlap.precision(), 0.70);
+  // Measured 2026-11-24 (all 230): material P 0.797 R 0.714 F1 0.753, formula-like gold R 0.99,
+  // value+unit F1 0.955. The corpus annotates every substance of a procedure ("the solution",
+  // "water", "citric acid"), found as reagent, medium and reference mentions; it leaves many
+  // formulas unannotated (KBr pellets, Al2O3 crucibles), which count against precision.
+  EXPECT_GE(r.material_overlap.f1(), 0.72);
   EXPECT_GE(r.material_formula_gold.recall(), 0.95);
-  EXPECT_GE(r.value_overlap.f1(), 0.85);
+  EXPECT_GE(r.value_overlap.f1(), 0.93);
+  EvaluationOptions test;
+  test.split = "test";
+  const EvaluationReport t = evaluate_syntheses(kCorpora / "annotated_materials_syntheses", test);
+  print(t);
+  EXPECT_EQ(t.documents, 15u);
+  EXPECT_GE(t.material_overlap.f1(), 0.65);  // measured 0.690
+  EXPECT_GE(t.value_overlap.f1(), 0.93);     // measured 0.956
 }
 
 }  // namespace

@@ -16,6 +16,14 @@ std::vector<Mention> mentions_of(std::string_view text) {
   return find_mentions(text, tokens, abbreviations);
 }
 
+std::vector<std::string> kinds_of(std::string_view text) {
+  std::vector<std::string> out;
+  for (const Mention& m : mentions_of(text)) {
+    out.push_back(m.text + ":" + std::string(to_string(m.kind)));
+  }
+  return out;
+}
+
 std::vector<std::string> words(std::string_view text) {
   std::vector<std::string> out;
   for (const Mention& m : mentions_of(text)) out.push_back(m.text);
@@ -89,10 +97,13 @@ TEST(MiningMentions, LookAlikesAreRejected) {
   // Each of these parses as a formula (CV = C + V, NSW = N + S + W, PVDF = P + V + D + F,
   // In = indium) or is a unit after a number.
   EXPECT_TRUE(words("NSW, Australia").empty());
-  EXPECT_TRUE(words("CV curves and SEM images; PVDF binder").empty());
+  EXPECT_TRUE(words("CV curves and SEM images").empty());
+  // PVDF is a polymer (a reagent mention), never a formula of P, V, D and F.
+  EXPECT_EQ(kinds_of("a PVDF binder"), (std::vector<std::string>{"PVDF:reagent"}));
+  EXPECT_FALSE(check_formula_word("PVDF").accepted);
   EXPECT_TRUE(words("In this work, I measured").empty());
   EXPECT_TRUE(words("cycled to 5 V at 10 K and 3 Pa").empty());
-  EXPECT_TRUE(words("samples S1 and C2 in region IV").empty());
+  EXPECT_TRUE(words("labels S1 and C2 in region IV").empty());
   EXPECT_TRUE(words("Li+ and O2\u2212 ions").empty());
   EXPECT_TRUE(words("X-ray diffraction").empty());
   EXPECT_TRUE(
@@ -103,10 +114,13 @@ TEST(MiningMentions, LookAlikesAreRejected) {
   // Acronym plurals are acronyms, also with a citation number glued on; "oxygen" is a word.
   EXPECT_TRUE(words("with oxygen; SOFCs and PCFCs").empty());
   // Gases and solvents are ambient mentions, never materials that carry a property.
+  // An oxidant is ambient; water and inert gases are the medium.
+  std::vector<std::string> gases;
   for (const Mention& m : mentions_of("in O2, H2O and Ar")) {
-    EXPECT_EQ(m.kind, MentionKind::kAmbient) << m.text;
+    gases.push_back(m.text + ":" + std::string(to_string(m.kind)));
     EXPECT_FALSE(is_material(m.kind));
   }
+  EXPECT_EQ(gases, (std::vector<std::string>{"O2:ambient", "H2O:medium", "Ar:medium"}));
   // ... but real all-capital compounds stay.
   EXPECT_EQ(words("BN and WC"), (std::vector<std::string>{"BN", "WC"}));
 }
@@ -129,7 +143,7 @@ TEST(MiningMentions, FuelsAndOxidantsAreAmbient) {
   // SOFC-Exp PMC4673446 (Ding et al., Sci. Rep. 2015, CC BY).
   EXPECT_EQ(kinds("The cells were tested from 600 to 800 °C with the static air as oxidant "
                   "and humid hydrogen (~3% H2O), methane or H2S-containing H2 as fuel."),
-            (std::vector<std::string>{"air:ambient", "hydrogen:ambient", "H2O:ambient",
+            (std::vector<std::string>{"air:ambient", "hydrogen:ambient", "H2O:medium",
                                       "methane:ambient", "H2S:ambient", "H2:ambient"}));
 }
 
@@ -182,6 +196,61 @@ TEST(MiningMentions, CheckExplainsRejections) {
   EXPECT_EQ(check_formula_word("S1").reason, "an element with a number (a sample label)");
   EXPECT_TRUE(check_formula_word("LiFePO4").accepted);
   EXPECT_EQ(check_formula_word("LiFePO4").reduced, "LiFePO4");
+}
+
+// Substances of procedures that are not materials of records: reagents named in words, generic
+// nouns after a determiner, media, and the supporting layer of a cell.
+TEST(MiningMentions, ReagentsReferencesMediaAndRoles) {
+  // Synthesis corpus 10.1039/b910641c (train split).
+  EXPECT_EQ(kinds_of("A mixture of V2O5 (0.078g, 0.429mmol), cupric acetate hydrate (0.212g, "
+                     "1.17mmol), 1,10-phenanthroline (0.087 g, 0.483 mmol), "
+                     "1,3-phenyldiphosphonic acid (0.048 g, 0.202 mmol), and H2O (5.00 mL)"),
+            (std::vector<std::string>{"mixture:reference", "V2O5:formula",
+                                      "cupric acetate hydrate:reagent", "phenanthroline:reagent",
+                                      "1,3-phenyldiphosphonic acid:reagent", "H2O:medium"}));
+  // Synthesis corpus 10.1002/ejic.201201429 (train split).
+  EXPECT_EQ(kinds_of("Materials: Cobalt(II) nitrate hexahydrate (VWR Prolabo, 98 %), sodium "
+                     "borohydride (Sigma-Aldrich, 98 %), citric acid monohydrate"),
+            (std::vector<std::string>{"Cobalt(II) nitrate hexahydrate:reagent", "sodium:name",
+                                      "citric acid:reagent"}));
+  // Synthesis corpus 10.1038/srep45030 (train split): "the resulting mixture" refers to a
+  // material; "10% HCl" is an acid, "DI water" the medium.
+  EXPECT_EQ(kinds_of("The resulting mixture was washed by centrifugation with 10% HCl and then "
+                     "with DI water several times"),
+            (std::vector<std::string>{"mixture:reference", "HCl:ambient", "water:medium"}));
+  // "NaOH solution" and "aqueous solution of X" name NaOH and X, not a material of their own.
+  EXPECT_EQ(kinds_of("2 M NaOH solution and an aqueous solution of RuCl3"),
+            (std::vector<std::string>{"NaOH:reagent", "RuCl3:formula"}));
+  // SOFC-Exp PMC4673446 (Ding et al., Sci. Rep. 2015, CC BY; train split).
+  EXPECT_EQ(kinds_of("a LSGM electrolyte-supported SOFC with steam and N2"),
+            (std::vector<std::string>{"electrolyte-supported:role", "steam:medium", "N2:medium"}));
+  for (const Mention& m : mentions_of("the mixture, citric acid, steam, anode-supported")) {
+    EXPECT_FALSE(is_material(m.kind)) << m.text;
+  }
+}
+
+// An element as a dopant or a site is not a material mention.
+TEST(MiningMentions, ElementsAsDopantsAndSites) {
+  // SOFC-Exp PMC5456866 (dev split).
+  EXPECT_EQ(words("In a previous work we studied the Nb incorporation at the Co positions in the "
+                  "SrCo1\u2212xNbxO3\u2212\u03B4 system"),
+            (std::vector<std::string>{"SrCo1\u2212xNbxO3\u2212\u03B4"}));
+  EXPECT_TRUE(words("the effect of Nb-doping and a Cu-free anode").empty());
+}
+
+// "(LSCM)12" (a citation glued to the bracket) and "LSGM (La0.9Sr0.1Ga0.8Mg0.2O3)" (a long
+// formula after the abbreviation) define abbreviations.
+TEST(MiningMentions, AbbreviationsWithCitationsAndLongFormulas) {
+  // SOFC-Exp PMC4673446 (train split).
+  const std::string text =
+      "several oxides, such as La0.75Sr0.25Cr0.5Mn0.5O3 (LSCM)12, have been investigated. "
+      "on a LSGM (La0.9Sr0.1Ga0.8Mg0.2O3) electrolyte";
+  AbbreviationTable table;
+  find_abbreviations(text, tokenize(text), table);
+  ASSERT_TRUE(table.count("LSCM"));
+  EXPECT_EQ(table.at("LSCM").formula, "La0.75Sr0.25Cr0.5Mn0.5O3");
+  ASSERT_TRUE(table.count("LSGM"));
+  EXPECT_EQ(table.at("LSGM").formula, "La0.9Sr0.1Ga0.8Mg0.2O3");
 }
 
 }  // namespace
