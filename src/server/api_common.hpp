@@ -1,6 +1,7 @@
 #pragma once
 /// Internal to pb_server: helpers the native API's handler files share (api_routes.cpp,
-/// api_editing.cpp, api_ingest.cpp). Includes cpp-httplib through http.hpp.
+/// api_editing.cpp, api_ingest.cpp, api_calc.cpp, api_mining.cpp). Includes cpp-httplib through
+/// http.hpp.
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -30,9 +31,15 @@ std::int64_t path_id(const Context& ctx, int group, const char* what);
 void add_editing_routes(httplib::Server& http, ServerState& state);
 /// Ingest uploads with a progress job (api_ingest.cpp).
 void add_ingest_routes(httplib::Server& http, ServerState& state);
+/// Calculation jobs and results with DOS and bands (api_calc.cpp).
+void add_calc_routes(httplib::Server& http, ServerState& state);
+/// Mined records and their review (api_mining.cpp).
+void add_mining_routes(httplib::Server& http, ServerState& state);
 
 /// OpenAPI path items of the routes above, merged into /api/openapi.json.
 nlohmann::ordered_json editing_openapi_paths();
 nlohmann::ordered_json ingest_openapi_paths();
+nlohmann::ordered_json calc_openapi_paths();
+nlohmann::ordered_json mining_openapi_paths();
 
 }  // namespace pb::server

@@ -233,3 +233,89 @@ export const ROLES = ['guest', 'member', 'editor', 'admin'];
 export function atLeast(role: string, wanted: string): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(wanted);
 }
+
+/// A DFT job with the numbers of its result (GET /api/calculations).
+export interface CalcRow {
+  id: number;
+  batch: string;
+  code: string;
+  task: string;
+  state: string;
+  attempts: number;
+  structure_id: number | null;
+  substance_id: string | null;
+  formula: string | null;
+  energy_ev: number | null;
+  energy_per_atom_ev: number | null;
+  fermi_ev: number | null;
+  band_gap_ev: number | null;
+  gap_direct: boolean | null;
+  metal: boolean | null;
+  converged: boolean | null;
+  reason: string | null;
+  updated_at: string;
+}
+
+/// One job with its parsed result and plot data (GET /api/calculations/{id}).
+export interface CalcDetail {
+  job: { id: number; batch: string; code: string; task: string; state: string; attempts: number; max_attempts: number; runner: string; structure_id: number | null; substance_id: string | null; formula: string; parameters: Record<string, unknown>; reason: string };
+  result: null | {
+    converged: boolean;
+    completed: boolean;
+    scf_steps: number;
+    natoms: number;
+    energy_ev: number | null;
+    energy_per_atom_ev: number | null;
+    fermi_ev: number | null;
+    magnetization: number | null;
+    nelec: number | null;
+    stress_gpa: number[] | null;
+    forces_ev_a: number[][];
+    gap?: { gap_ev: number; metal: boolean; direct: boolean; vbm_ev: number; cbm_ev: number };
+    formation_energy_ev_per_atom: number | null;
+    formation_note: string;
+    inputs: Record<string, unknown> | null;
+    errors: string[];
+  };
+  dos?: { zero_ev: number; source: string; sigma_ev: number | null; energies_ev: number[]; total: number[][] };
+  bands?: { zero_ev: number; nkpoints: number; distance: number[]; labels: { index: number; label: string; distance: number }[]; eigenvalues_ev: (number | null)[][][] };
+}
+
+export function calculations(params: URLSearchParams): Promise<Page<CalcRow>> {
+  return getJson(`/api/calculations?${params}`);
+}
+
+export function calculation(id: string): Promise<CalcDetail> {
+  return getJson(`/api/calculations/${encodeURIComponent(id)}`);
+}
+
+export interface MinedRecord {
+  id: number;
+  state: string;
+  restricted: boolean;
+  property: string;
+  material: string;
+  material_formula: string;
+  value: string;
+  unit: string;
+  value_si: number | null;
+  unit_si: string;
+  temperature_K: number | null;
+  conditions: Record<string, string>;
+  confidence: number;
+  sentence: string;
+  sentence_parts: [string, string, string] | null;
+  document_id: number;
+  source: string;
+  doi: string;
+  substance_id: string | null;
+  audit?: { time: string; user: string; action: string; note: string }[];
+}
+
+export function minedRecords(params: URLSearchParams): Promise<Page<MinedRecord> & { states: Record<string, number> }> {
+  return getJson(`/api/mining/records?${params}`);
+}
+
+export function reviewRecord(id: number, action: 'accept' | 'reject' | 'reset', note = ''): Promise<MinedRecord> {
+  return postJson(`/api/mining/records/${id}/${action}`, note ? { note } : {});
+}

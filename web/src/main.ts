@@ -23,16 +23,31 @@ route(/^\/audit\/?$/, async (main, _m, params) => {
   const { renderAudit } = await import('./audit');
   await renderAudit(main, params);
 });
+route(/^\/calculations\/?$/, async (main, _m, params) => {
+  const { renderCalculations } = await import('./calculations');
+  await renderCalculations(main, params);
+});
+route(/^\/calculations\/([^/]+)\/?$/, async (main, m) => {
+  main.replaceChildren(message('info', 'Loading the calculation…'));
+  const { renderCalculation } = await import('./calculations');
+  await renderCalculation(main, decodeURIComponent(m[1]));
+});
+route(/^\/mining\/?$/, async (main, _m, params) => {
+  const { renderMining } = await import('./mining');
+  await renderMining(main, params);
+});
 fallback((main) => {
   document.title = 'Not found · Phasebook';
   main.replaceChildren(h('h1', {}, 'Page not found'), h('p', {}, 'There is no page at ', h('code', {}, location.pathname), '. '), h('button', { type: 'button', onclick: () => navigate('/search') }, 'Go to search'));
 });
 
 // The main navigation: one line per page with the role it needs. Pages of the other subsystems
-// (calculation results, mined records and their review queue, ML models and screening) join
-// here with one line each once the native API serves their data (docs/web.md, "Navigation").
+// join here with one line each once the native API serves their data (docs/web.md,
+// "Navigation"); ML models and screening results are still to come.
 const NAV: { href: string; label: string; role: string; app: boolean }[] = [
   { href: '/search', label: 'Search', role: 'guest', app: true },
+  { href: '/calculations', label: 'Calculations', role: 'guest', app: true },
+  { href: '/mining', label: 'Mined records', role: 'guest', app: true },
   { href: '/upload', label: 'Upload', role: 'editor', app: true },
   { href: '/audit', label: 'Audit trail', role: 'member', app: true },
   { href: '/api/openapi.json', label: 'API', role: 'guest', app: false },

@@ -5,6 +5,7 @@ import { ApiError, atLeast, me, structureUrl, substanceAudit, substance as fetch
 import { fmt, formula, h, link, message } from './dom';
 import { auditTable } from './audit';
 import { editingSection } from './editing';
+import { resultsSection } from './results_section';
 import { plotPhaseDiagram, plotProperty } from './plot';
 import { StructureViewer } from './viewer';
 
@@ -181,6 +182,7 @@ export async function renderSubstance(main: HTMLElement, id: string): Promise<vo
     viewerSection,
     section('properties', 'Properties', s.properties.length ? propertiesTable(s.properties, refs) : message('info', 'No linked properties.'), ...plots.map(([, el]) => el)),
     s.phase_diagrams.length ? section('diagrams', 'Phase diagrams', ...diagramDivs) : '',
+    resultsSection(s.id),
     section(
       'references',
       'References',
