@@ -1,12 +1,13 @@
 // Latency of a fixed mix of 20 realistic searches on a database (make bench runs it on an
 // AtomWork-scale `phasebook synth` database): each query runs `rounds` times after one warm-up;
 // prints p50 and p99 per query and over the whole mix, in milliseconds.
-//   query_latency DB [rounds]
+//   query_latency DB [rounds] [name-substring]   (the substring runs only the matching queries)
 #include <fmt/core.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -45,11 +46,14 @@ std::string first_text(pb::store::Database& db, const char* sql) {
 
 int main(int argc, char** argv) try {
   if (argc < 2) {
-    std::fputs("usage: query_latency DB [rounds]\n", stderr);
+    std::fputs("usage: query_latency DB [rounds] [name-substring]\n", stderr);
     return 2;
   }
   int rounds = argc > 2 ? std::stoi(argv[2]) : 50;
+  const std::string only = argc > 3 ? argv[3] : "";
   pb::store::Database db = pb::store::Database::open(argv[1], {.create = false});
+  if (const char* cache = std::getenv("PB_CACHE_MIB"))
+    db.connection().exec("PRAGMA cache_size = -" + std::to_string(std::stoi(cache) * 1024));
   // Ids that exist in this database: the biggest substance and its structure type.
   std::string big = first_text(db,
                                "SELECT substance_id FROM substance_member GROUP BY substance_id "
@@ -187,6 +191,7 @@ int main(int argc, char** argv) try {
   std::vector<double> all;
   fmt::print("{:<38} {:>9} {:>9} {:>9}\n", "query", "matches", "p50 ms", "p99 ms");
   for (const Case& c : cases) {
+    if (!only.empty() && c.name.find(only) == std::string::npos) continue;
     std::int64_t matches = c.run();  // warm-up
     std::vector<double> ms;
     for (int i = 0; i < rounds; ++i) {

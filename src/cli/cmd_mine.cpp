@@ -3,11 +3,14 @@
 #include <fmt/core.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "cli/commands.hpp"
 #include "cli/db_option.hpp"
@@ -53,6 +56,7 @@ struct MineOptions {
   std::string errors_file;
   bool show_tokens = false;
   bool show_quantities = false;
+  unsigned jobs = 1;
 };
 
 ordered_json optional_json(const std::optional<double>& v) {
@@ -169,32 +173,61 @@ int run_add(const MineOptions& o) {
   return failed ? kExitFailed : kExitOk;
 }
 
+// The output lines of one document extracted without a database.
+std::string extract_lines(const std::string& name, const mining::Document& doc, bool json) {
+  std::string out;
+  const mining::Extraction ex = mining::extract(doc);
+  for (const mining::MinedRecord& r : ex.records) {
+    const std::string& text = doc.blocks[r.block].text;
+    if (json) {
+      ordered_json j{{"file", name}};
+      const ordered_json fields = record_json(r);
+      for (const auto& [k, v] : fields.items()) j[k] = v;
+      j["sentence"] = text.substr(r.sentence.begin, r.sentence.end - r.sentence.begin);
+      out += j.dump() + "\n";
+    } else {
+      out += fmt::format("{}\t{}\t{}\t{} {}\t{}\t{:.2f}\n", name, r.material, r.property,
+                         r.value_as_given, r.unit_as_given, conditions_text(r), r.confidence);
+    }
+  }
+  return out;
+}
+
 int run_extract(const MineOptions& o) {
   if (!o.text.empty() || !o.paths.empty()) {
-    // Files (or a text) directly, without a database.
-    std::vector<std::pair<std::string, mining::Document>> docs;
+    // Files (or a text) directly, without a database; with --jobs N the files are read and
+    // extracted on N threads, printed in file order.
     if (!o.text.empty()) {
       mining::Document d;
       d.blocks.push_back({mining::BlockKind::kParagraph, "", o.text});
-      docs.emplace_back("-", std::move(d));
+      fmt::print("{}", extract_lines("-", d, o.json));
     }
-    for (const auto& p : mining::collect_document_files({o.paths.begin(), o.paths.end()})) {
-      docs.emplace_back(p.string(), mining::read_document_file(p));
-    }
-    for (const auto& [name, doc] : docs) {
-      const mining::Extraction ex = mining::extract(doc);
-      for (const mining::MinedRecord& r : ex.records) {
-        const std::string& text = doc.blocks[r.block].text;
-        if (o.json) {
-          ordered_json j{{"file", name}};
-          const ordered_json fields = record_json(r);
-          for (const auto& [k, v] : fields.items()) j[k] = v;
-          j["sentence"] = text.substr(r.sentence.begin, r.sentence.end - r.sentence.begin);
-          fmt::print("{}\n", j.dump());
-        } else {
-          fmt::print("{}\t{}\t{}\t{} {}\t{}\t{:.2f}\n", name, r.material, r.property,
-                     r.value_as_given, r.unit_as_given, conditions_text(r), r.confidence);
+    const auto files = mining::collect_document_files({o.paths.begin(), o.paths.end()});
+    const unsigned jobs = std::max(1U, std::min<unsigned>(o.jobs, 64));
+    // Batches keep memory bounded: each holds the output of up to 256 documents per thread.
+    const std::size_t batch = 256 * static_cast<std::size_t>(jobs);
+    for (std::size_t first = 0; first < files.size(); first += batch) {
+      const std::size_t last = std::min(files.size(), first + batch);
+      std::vector<std::string> out(last - first);
+      std::vector<std::exception_ptr> errors(last - first);
+      std::atomic<std::size_t> next{first};
+      auto work = [&] {
+        for (std::size_t i; (i = next.fetch_add(1)) < last;) {
+          try {
+            out[i - first] =
+                extract_lines(files[i].string(), mining::read_document_file(files[i]), o.json);
+          } catch (...) {
+            errors[i - first] = std::current_exception();
+          }
         }
+      };
+      std::vector<std::thread> pool;
+      for (unsigned t = 1; t < jobs; ++t) pool.emplace_back(work);
+      work();
+      for (auto& t : pool) t.join();
+      for (std::size_t i = 0; i < out.size(); ++i) {
+        if (errors[i]) std::rethrow_exception(errors[i]);
+        fmt::print("{}", out[i]);
       }
     }
     return kExitOk;
@@ -517,6 +550,8 @@ Runner add_mine_command(CLI::App& app) {
   extract->add_flag("--json", o->json, "JSON Lines");
   extract->add_option("--document", o->ids, "Only these stored document ids");
   extract->add_option("--text", o->text, "Extract from this text (no database)");
+  extract->add_option("--jobs,-j", o->jobs, "Threads for files read directly (default 1)")
+      ->check(CLI::Range(1, 64));
   extract->add_option("paths", o->paths, "Files to read directly, without a database")
       ->check(CLI::ExistingPath);
 

@@ -84,7 +84,7 @@ ordered_json structure_record_json(const store::StructureRecord& s, bool with_si
   j["density"] = or_null(s.density);
   j["temperature_K"] = or_null(s.temperature_K);
   j["pressure_kPa"] = or_null(s.pressure_kPa);
-  j["nsites"] = s.sites.size();
+  j["nsites"] = s.sites.empty() ? s.nsites : static_cast<std::int64_t>(s.sites.size());
   j["warnings"] = s.warnings;
   j["dataset"] = s.dataset;
   if (!with_sites) return j;
@@ -189,7 +189,9 @@ std::optional<ordered_json> substance_json(store::Database& db, std::string_view
 
   std::set<std::int64_t> reference_ids;
   auto structures = ordered_json::array();
-  for (const store::StructureRecord& r : repos.structures->list_by_substance(s->id)) {
+  for (const store::StructureRecord& r :
+       with_sites ? repos.structures->list_by_substance(s->id)
+                  : repos.structures->list_by_substance_without_sites(s->id)) {
     structures.push_back(structure_record_json(r, with_sites));
     if (r.reference_id) reference_ids.insert(*r.reference_id);
   }

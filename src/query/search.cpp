@@ -34,6 +34,7 @@ class Where {
     if (r.max) add(std::string(column) + " <= ?", {*r.max});
   }
   const std::vector<Value>& values() const { return values_; }
+  std::size_t size() const { return clauses_.size(); }
   std::string sql() const {
     std::string out;
     for (std::size_t i = 0; i < clauses_.size(); ++i) {
@@ -115,12 +116,39 @@ std::string kind_name(std::string_view kind) {
   return k->name;
 }
 
+// Characters of UTF-8 text (bytes that do not continue a sequence).
+std::size_t codepoints(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char ch) {
+    return (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+  }));
+}
+
+// One FTS5 phrase holding `text` literally: a double-quoted string with its quotes doubled.
+std::string fts_phrase(std::string_view text) {
+  std::string out = "\"";
+  for (char ch : text) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + '"';
+}
+
 // The entry's reference meets every condition: one subquery over the reference table, so the
 // search probes references once instead of joining every entry to its reference.
 void add_reference(Where& w, std::string_view reference_column, const ReferenceCondition& c) {
   if (c.empty()) return;
   Where r;
-  if (!c.author.empty()) r.add("r.authors LIKE ? ESCAPE '\\'", {like_substring(trim(c.author))});
+  if (!c.author.empty()) {
+    const std::string_view author = trim(c.author);
+    // Substrings of three characters or more are looked up in the trigram index of the authors
+    // (schema 8): a superset of the LIKE matches, which the LIKE then narrows to the same rows.
+    if (codepoints(author) >= 3)
+      r.add(
+          "r.id IN (SELECT rowid FROM reference_author_trigram WHERE reference_author_trigram "
+          "MATCH ?)",
+          {fts_phrase(author)});
+    r.add("r.authors LIKE ? ESCAPE '\\'", {like_substring(author)});
+  }
   if (!c.journal.empty()) r.add("r.journal LIKE ? ESCAPE '\\'", {like_substring(trim(c.journal))});
   if (!c.doi.empty()) {
     std::string doi = store::normalise_doi(c.doi);
@@ -176,15 +204,13 @@ std::vector<std::string> field_names(const SortColumn (&columns)[N]) {
   return out;
 }
 
-// " ORDER BY <column> <dir>, <id> LIMIT ? OFFSET ?": the id makes pages stable under ties.
+// " ORDER BY <column> <dir>, <id> <dir>": the id makes pages stable under ties.
 template <std::size_t N>
-std::string order_and_page(const SortColumn (&columns)[N], std::string_view id_column,
-                           const Sort& sort) {
+std::string order_by(const SortColumn (&columns)[N], std::string_view id_column, const Sort& sort) {
   for (const auto& c : columns) {
     if (c.field != sort.field) continue;
     const char* dir = sort.descending ? " DESC" : " ASC";
-    return " ORDER BY " + std::string(c.column) + dir + ", " + std::string(id_column) + dir +
-           " LIMIT ? OFFSET ?";
+    return " ORDER BY " + std::string(c.column) + dir + ", " + std::string(id_column) + dir;
   }
   throw InvalidArgument("unknown sort field '" + sort.field + "'");
 }
@@ -194,13 +220,24 @@ void check_paging(const Paging& p) {
   if (p.offset < 0) throw InvalidArgument("offset must not be negative");
 }
 
-// Runs the page query and, only when the page cannot tell it, the count query.
+// The parts of a search's SQL: `select` lists the row's columns, `from` the tables, `id` the
+// key column, `order` the ORDER BY; `count_select` (SELECT ... FROM) counts the matches, by
+// default the rows of `from`.
+struct Sql {
+  std::string select, from, id, order, count_select;
+};
+
+// Runs the page query and, only when the page cannot tell it, the count query. A page first
+// picks its ids (often from an index alone), then reads the whole rows of those ids only.
 template <class Row, class ReadRow>
-Results<Row> run(store::Database& db, const std::string& select, const std::string& from,
-                 const Where& where, const std::string& order, const Paging& paging,
+Results<Row> run(store::Database& db, const Sql& sql, const Where& where, const Paging& paging,
                  ReadRow read_row) {
   Results<Row> out;
-  store::Statement st = db.connection().prepare(select + from + where.sql() + order);
+  const std::string page =
+      paging.limit ? sql.select + sql.from + " WHERE " + sql.id + " IN (SELECT " + sql.id +
+                         sql.from + where.sql() + sql.order + " LIMIT ? OFFSET ?)" + sql.order
+                   : sql.select + sql.from + where.sql() + sql.order + " LIMIT ? OFFSET ?";
+  store::Statement st = db.connection().prepare(page);
   int next = where.bind(st);
   st.bind(next, paging.limit.value_or(-1));
   st.bind(next + 1, paging.offset);
@@ -210,7 +247,8 @@ Results<Row> run(store::Database& db, const std::string& select, const std::stri
     out.total = paging.offset + n;
     return out;
   }
-  store::Statement count = db.connection().prepare("SELECT count(*)" + from + where.sql());
+  store::Statement count = db.connection().prepare(
+      (sql.count_select.empty() ? "SELECT count(*)" + sql.from : sql.count_select) + where.sql());
   where.bind(count);
   count.step();
   out.total = count.column_int64(0);
@@ -368,12 +406,7 @@ std::string fts_literal_query(std::string_view text) {
     if (!has_token) continue;
     // A double-quoted FTS5 string is a phrase: operators, '*' and parentheses inside are text.
     if (!out.empty()) out += ' ';
-    out += '"';
-    for (char ch : word) {
-      if (ch == '"') out += '"';
-      out += ch;
-    }
-    out += '"';
+    out += fts_phrase(word);
   }
   return out;
 }
@@ -396,9 +429,6 @@ Results<StructureRow> search_structures(store::Database& db, const StructureQuer
     w.add("(s.elements_mask_low & ?) = 0 AND (s.elements_mask_high & ?) = 0", {m.low, m.high});
   }
   w.add_range("s.nelements", q.nelements);
-  if (!q.formula.empty()) w.add("s.chemical_formula_reduced = ?", {reduced_formula(q.formula)});
-  if (!q.formula_anonymous.empty())
-    w.add("s.chemical_formula_anonymous = ?", {std::string(trim(q.formula_anonymous))});
   if (!q.formula_contains.empty()) {
     auto parsed = parse_condition_formula("formula", q.formula_contains);
     std::set<std::string> symbols;
@@ -406,6 +436,11 @@ Results<StructureRow> search_structures(store::Database& db, const StructureQuer
       symbols.emplace(chem::find_element(entry.species.z)->symbol);
     add_mask_all(w, store::element_mask({symbols.begin(), symbols.end()}));
   }
+  // Conditions so far read only the element masks and the number of elements.
+  const std::size_t element_clauses = w.size();
+  if (!q.formula.empty()) w.add("s.chemical_formula_reduced = ?", {reduced_formula(q.formula)});
+  if (!q.formula_anonymous.empty())
+    w.add("s.chemical_formula_anonymous = ?", {std::string(trim(q.formula_anonymous))});
   if (q.space_group_number) {
     if (*q.space_group_number < 1 || *q.space_group_number > 230)
       throw InvalidArgument("space group number must be 1-230, not " +
@@ -424,9 +459,13 @@ Results<StructureRow> search_structures(store::Database& db, const StructureQuer
   if (!q.structure_type.empty())
     w.add("s.substance_id IN (SELECT id FROM substance WHERE structure_type = ? COLLATE NOCASE)",
           {std::string(trim(q.structure_type))});
+  // Lattice ranges read one covering index (schema 8): (a, b, c, angles) when a is bounded,
+  // else (c, a, b). A unary '+' keeps SQLite from choosing the other index by a column it cannot
+  // tell the selectivity of; the index still tests that column.
+  const bool by_a = !q.a.empty();
   w.add_range("s.a", q.a);
-  w.add_range("s.b", q.b);
-  w.add_range("s.c", q.c);
+  w.add_range(by_a ? "+s.b" : "s.b", q.b);
+  w.add_range(by_a ? "+s.c" : "s.c", q.c);
   w.add_range("s.alpha", q.alpha);
   w.add_range("s.beta", q.beta);
   w.add_range("s.gamma", q.gamma);
@@ -459,8 +498,12 @@ Results<StructureRow> search_structures(store::Database& db, const StructureQuer
   // the structure table (or only its indexes) alone.
   std::string from = " FROM structure s";
   if (q.sort.field == "year") from += " LEFT JOIN reference r ON r.id = s.reference_id";
-  return run<StructureRow>(db, kSelect, from, w, order_and_page(kStructureSort, "s.id", q.sort),
-                           q.paging, read_structure);
+  // A search on elements alone is counted over the element sets (schema 8), whose columns carry
+  // the names the conditions use.
+  Sql sql{kSelect, from, "s.id", order_by(kStructureSort, "s.id", q.sort), ""};
+  if (w.size() == element_clauses)
+    sql.count_select = "SELECT coalesce(sum(s.structures), 0) FROM structure_element_set s";
+  return run<StructureRow>(db, sql, w, q.paging, read_structure);
 }
 
 Results<PropertyRow> search_properties(store::Database& db, const PropertyQuery& q) {
@@ -480,8 +523,8 @@ Results<PropertyRow> search_properties(store::Database& db, const PropertyQuery&
   static const std::string kFrom =
       " FROM property p JOIN property_kind k ON k.name = p.kind"
       " LEFT JOIN reference r ON r.id = p.reference_id";
-  return run<PropertyRow>(db, kSelect, kFrom, w, order_and_page(kPropertySort, "p.id", q.sort),
-                          q.paging, read_property);
+  return run<PropertyRow>(db, {kSelect, kFrom, "p.id", order_by(kPropertySort, "p.id", q.sort), ""},
+                          w, q.paging, read_property);
 }
 
 std::vector<std::int64_t> phase_diagrams_of_substance(store::Database& db,

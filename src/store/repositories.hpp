@@ -64,6 +64,7 @@ struct StructureRecord {
   double a = 0, b = 0, c = 0, alpha = 0, beta = 0, gamma = 0;  ///< Å and degrees
   double vectors[3][3] = {};                                   ///< lattice vectors as rows, Å
   std::vector<SiteRecord> sites;
+  std::int64_t nsites = 0;  ///< as stored; set on read, also when the sites are not read
   std::string chemical_formula_reduced;
   std::string chemical_formula_anonymous;
   std::string chemical_formula_descriptive;
@@ -195,6 +196,9 @@ class StructureRepository {
   virtual std::optional<std::int64_t> find_by_hash(std::string_view content_hash) = 0;
   virtual std::vector<StructureRecord> list(const Page& page) = 0;
   virtual std::vector<StructureRecord> list_by_substance(std::string_view substance_id) = 0;
+  /// Every column but the sites (nsites is set): pages that list many structures.
+  virtual std::vector<StructureRecord> list_by_substance_without_sites(
+      std::string_view substance_id) = 0;
   virtual std::int64_t count() = 0;
 };
 

@@ -415,6 +415,76 @@ constexpr const char* kSchema7 = R"sql(
 CREATE INDEX structure_system_volume ON structure(crystal_system, volume);
 )sql";
 
+// Search speed at AtomWork scale (issue 4, docs/database.md "Performance"):
+// - lattice-parameter ranges read one covering index (a first, then c first) instead of looking
+//   up every structure in the a range;
+// - journal within years reads (year, journal) without touching the reference rows;
+// - author substrings go through a trigram index of the authors (the LIKE is re-checked on the
+//   rows it finds, so the results are those of the plain LIKE);
+// - the number of structures per element set (bit masks, number of elements) and dataset, kept
+//   by triggers, so that counting a periodic-table search reads about 100k sets instead of
+//   every structure. Its `dataset` column lets the guest views filter it like the entry tables.
+constexpr const char* kSchema8 = R"sql(
+CREATE INDEX structure_cell ON structure(a, b, c, alpha, beta, gamma);
+CREATE INDEX structure_cell_c ON structure(c, a, b);
+DROP INDEX structure_a;
+CREATE INDEX reference_year_journal ON reference(year, journal);
+DROP INDEX reference_year;
+
+CREATE VIRTUAL TABLE reference_author_trigram USING fts5(
+  authors, content = 'reference', content_rowid = 'id', tokenize = 'trigram');
+INSERT INTO reference_author_trigram(reference_author_trigram) VALUES ('rebuild');
+CREATE TRIGGER reference_author_trigram_insert AFTER INSERT ON reference BEGIN
+  INSERT INTO reference_author_trigram(rowid, authors) VALUES (new.id, new.authors);
+END;
+CREATE TRIGGER reference_author_trigram_delete AFTER DELETE ON reference BEGIN
+  INSERT INTO reference_author_trigram(reference_author_trigram, rowid, authors)
+  VALUES ('delete', old.id, old.authors);
+END;
+CREATE TRIGGER reference_author_trigram_update AFTER UPDATE OF authors ON reference BEGIN
+  INSERT INTO reference_author_trigram(reference_author_trigram, rowid, authors)
+  VALUES ('delete', old.id, old.authors);
+  INSERT INTO reference_author_trigram(rowid, authors) VALUES (new.id, new.authors);
+END;
+
+CREATE TABLE structure_element_set (
+  elements_mask_low INTEGER NOT NULL,
+  elements_mask_high INTEGER NOT NULL,
+  nelements INTEGER NOT NULL,
+  dataset TEXT NOT NULL,
+  structures INTEGER NOT NULL,           -- how many structures of the dataset have this set
+  PRIMARY KEY (elements_mask_low, elements_mask_high, nelements, dataset)
+) WITHOUT ROWID;
+INSERT INTO structure_element_set
+  SELECT elements_mask_low, elements_mask_high, nelements, dataset, count(*) FROM structure
+  GROUP BY elements_mask_low, elements_mask_high, nelements, dataset;
+CREATE TRIGGER structure_element_set_insert AFTER INSERT ON structure BEGIN
+  INSERT INTO structure_element_set
+  VALUES (new.elements_mask_low, new.elements_mask_high, new.nelements, new.dataset, 1)
+  ON CONFLICT DO UPDATE SET structures = structures + 1;
+END;
+CREATE TRIGGER structure_element_set_delete AFTER DELETE ON structure BEGIN
+  UPDATE structure_element_set SET structures = structures - 1
+  WHERE elements_mask_low = old.elements_mask_low AND elements_mask_high = old.elements_mask_high
+    AND nelements = old.nelements AND dataset = old.dataset;
+  DELETE FROM structure_element_set
+  WHERE elements_mask_low = old.elements_mask_low AND elements_mask_high = old.elements_mask_high
+    AND nelements = old.nelements AND dataset = old.dataset AND structures <= 0;
+END;
+CREATE TRIGGER structure_element_set_update
+AFTER UPDATE OF elements_mask_low, elements_mask_high, nelements, dataset ON structure BEGIN
+  UPDATE structure_element_set SET structures = structures - 1
+  WHERE elements_mask_low = old.elements_mask_low AND elements_mask_high = old.elements_mask_high
+    AND nelements = old.nelements AND dataset = old.dataset;
+  DELETE FROM structure_element_set
+  WHERE elements_mask_low = old.elements_mask_low AND elements_mask_high = old.elements_mask_high
+    AND nelements = old.nelements AND dataset = old.dataset AND structures <= 0;
+  INSERT INTO structure_element_set
+  VALUES (new.elements_mask_low, new.elements_mask_high, new.nelements, new.dataset, 1)
+  ON CONFLICT DO UPDATE SET structures = structures + 1;
+END;
+)sql";
+
 // Schema 5 with the element symbols and numbers in place of @ELEMENTS@.
 const std::string& schema5() {
   static const std::string kSql = [] {
@@ -499,6 +569,10 @@ const std::vector<Migration>& migrations() {
        schema5()},
       {6, "DFT calculations: jobs with workflow state and attempts, parsed results", kSchema6},
       {7, "search index: crystal system by volume", kSchema7},
+      {8,
+       "search speed: covering lattice and journal-year indexes, author trigram index, "
+       "structure counts per element set",
+       kSchema8},
   };
   return kMigrations;
 }

@@ -313,13 +313,23 @@ class SqliteReferences final : public EntryTable<ReferenceRepository, ReferenceR
 
 // --- structures ---
 
+// The columns of read_structure with `sites` in place of the sites column (index 21).
+std::string select_structure(std::string_view sites) {
+  return "SELECT id, substance_id, reference_id, source_file, source_block, content_hash, a, b, "
+         "c, alpha, beta, gamma, ax, ay, az, bx, by, bz, cx, cy, cz, " +
+         std::string(sites) +
+         ", chemical_formula_reduced, chemical_formula_anonymous, chemical_formula_descriptive,"
+         " chemical_formula_published, elements, space_group_number, hall_symbol,"
+         " space_group_symbol, pearson_symbol, wyckoff_sequence, crystal_system, volume, density,"
+         " temperature_K, pressure_kPa, warnings, dataset, nsites FROM structure ";
+}
+
 const std::string kSelectStructure =
-    "SELECT id, substance_id, reference_id, source_file, source_block, content_hash, a, b, c,"
-    " alpha, beta, gamma, ax, ay, az, bx, by, bz, cx, cy, cz, ss.sites, chemical_formula_reduced,"
-    " chemical_formula_anonymous, chemical_formula_descriptive, chemical_formula_published,"
-    " elements, space_group_number, hall_symbol, space_group_symbol, pearson_symbol,"
-    " wyckoff_sequence, crystal_system, volume, density, temperature_K, pressure_kPa, warnings,"
-    " dataset FROM structure LEFT JOIN structure_sites ss ON ss.structure_id = structure.id ";
+    select_structure("ss.sites") +
+    "LEFT JOIN structure_sites ss ON ss.structure_id = structure.id ";
+// NULL sites: read_structure leaves them empty (the 8 GB of an AtomWork-scale database are
+// mostly sites; a substance page with 800 structures does not parse them).
+const std::string kSelectStructureWithoutSites = select_structure("NULL");
 
 // Fractional coordinates are kept to 1e-9 (far below any CIF's precision): the shortest
 // decimal form of 0.333333333 is 11 characters where 0.3333333333333333 takes 18.
@@ -408,7 +418,7 @@ StructureRecord read_structure(Statement& s) {
   for (int i = 0; i < 3; ++i) {
     for (int j = 0; j < 3; ++j) r.vectors[i][j] = s.column_double(12 + 3 * i + j);
   }
-  r.sites = sites_from_json(s.column_text(21));
+  if (auto sites = s.column_optional_text(21)) r.sites = sites_from_json(*sites);
   r.chemical_formula_reduced = s.column_text(22);
   r.chemical_formula_anonymous = s.column_text(23);
   r.chemical_formula_descriptive = s.column_text(24);
@@ -426,6 +436,7 @@ StructureRecord read_structure(Statement& s) {
   r.pressure_kPa = s.column_optional_double(36);
   r.warnings = json_strings(s.column_text(37));
   r.dataset = s.column_text(38);
+  r.nsites = s.column_int64(39);
   return r;
 }
 
@@ -502,6 +513,11 @@ class SqliteStructures final : public EntryTable<StructureRepository, StructureR
 
   std::vector<StructureRecord> list_by_substance(std::string_view substance_id) override {
     return by_substance(substance_id);
+  }
+
+  std::vector<StructureRecord> list_by_substance_without_sites(
+      std::string_view substance_id) override {
+    return fetch_by_substance(sql_, kSelectStructureWithoutSites, substance_id, read_structure);
   }
 };
 

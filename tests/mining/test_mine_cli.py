@@ -71,6 +71,10 @@ with tempfile.TemporaryDirectory() as tmp:
     sigma = [r for r in direct if r["property"] == "ionic_conductivity"][0]
     assert sigma["material"] == "Li3PS4" and abs(sigma["value_si"] - 0.016) < 1e-12, sigma
     assert sigma["temperature_K"] == 298.15, sigma
+    # Two threads print the same lines in the same (file) order.
+    one = run("extract", "--json", DATA).stdout
+    two = run("extract", "--json", "--jobs", "2", DATA).stdout
+    assert one == two and len(lines(one)) > 5, (len(one), len(two))
 
     m = run("mentions", "--text", "CV of Li7La3Zr2O12 (LLZO) in NSW; In LLZO").stdout
     assert "NSW\trejected: known non-material acronym" in m, m

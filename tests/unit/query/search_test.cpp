@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "../store/temp_dir.hpp"
 #include "chem/element.hpp"
 #include "chem/formula.hpp"
 #include "crystal/symmetry.hpp"
+#include "query/record_json.hpp"
 #include "store/repositories.hpp"
 #include "store/sqlite_repositories.hpp"
 #include "util/error.hpp"
@@ -427,4 +429,129 @@ TEST_F(Search, PropertySearchMatchesLoops) {
   EXPECT_EQ(res.rows.size(), want);
   EXPECT_EQ(res.total, static_cast<std::int64_t>(want));
   for (const auto& row : res.rows) EXPECT_EQ(row.unit, "S/m");
+}
+
+// Pages of two rows make the search count its matches with the count query (the element sets
+// of schema 8 for element-only searches): totals and the first page against loops.
+TEST_F(Search, TotalsOfPagedSearchesMatchLoops) {
+  auto check = [&](StructureQuery q, const std::function<bool(const FixtureStructure&)>& keep,
+                   const std::string& what) {
+    q.paging.limit = 2;
+    auto res = search_structures(db, q);
+    auto want = expected(keep);
+    EXPECT_EQ(res.total, static_cast<std::int64_t>(want.size())) << what;
+    std::vector<std::int64_t> first(want.begin(), want.end());
+    first.resize(std::min<std::size_t>(2, first.size()));
+    std::vector<std::int64_t> got;
+    for (const auto& r : res.rows) got.push_back(r.id);
+    EXPECT_EQ(got, first) << what;
+  };
+  auto ref = [&](const FixtureStructure& s) { return reference_of(s); };
+  StructureQuery q;
+  check(
+      q, [](const auto&) { return true; }, "everything");
+  q.elements_all = {"Li", "O"};
+  check(
+      q, [](const auto& s) { return has(s, "Li") && has(s, "O"); }, "all Li,O");
+  q = {};
+  q.elements_any = {"Nb", "P"};
+  q.elements_none = {"S"};
+  check(
+      q, [](const auto& s) { return (has(s, "Nb") || has(s, "P")) && !has(s, "S"); },
+      "any Nb,P none S");
+  q = {};
+  q.elements_only = {"Li", "Nb", "O"};
+  check(
+      q,
+      [](const auto& s) {
+        return s.elements == std::set<std::string>{"Li", "Nb", "O"};
+      },
+      "only Li,Nb,O");
+  q = {};
+  q.nelements = parse_range("2");
+  q.formula_contains = "O2";
+  check(
+      q, [](const auto& s) { return s.elements.size() == 2 && has(s, "O"); }, "2 elements with O");
+  q = {};
+  q.elements_all = {"O"};
+  q.space_group_number = 161;
+  check(
+      q, [](const auto& s) { return has(s, "O") && s.space_group == 161; }, "O in R3c (no sets)");
+  q = {};
+  q.a = parse_range("4-8");
+  q.c = parse_range("5.5-9");
+  check(
+      q,
+      [](const auto& s) {
+        return s.cell[0] >= 4 && s.cell[0] <= 8 && s.cell[2] >= 5.5 && s.cell[2] <= 9;
+      },
+      "a and c");
+  q = {};
+  q.b = parse_range("4.2-4.6");
+  q.c = parse_range("5-8");
+  check(
+      q,
+      [](const auto& s) {
+        return s.cell[1] >= 4.2 && s.cell[1] <= 4.6 && s.cell[2] >= 5 && s.cell[2] <= 8;
+      },
+      "b and c");
+  // Authors: through the trigram index from three characters on, case-insensitive, LIKE
+  // characters and quotes literal; shorter text by LIKE alone.
+  for (std::string author : {"weppner", "MURUGAN", "Zhang_", "O'Ne", "an", "K", "Kan\"no", "ü"}) {
+    q = {};
+    q.reference.author = author;
+    check(
+        q, [&](const auto& s) { return ref(s) && contains(ref(s)->authors, author); },
+        "author " + author);
+  }
+  q = {};
+  q.reference.journal = "Chem";
+  q.reference.year = parse_range("1998-2010");
+  check(
+      q,
+      [&](const auto& s) {
+        return ref(s) && contains(ref(s)->journal, "Chem") && ref(s)->year >= 1998 &&
+               ref(s)->year <= 2010;
+      },
+      "journal and years");
+}
+
+// The element sets follow structures that come and go.
+TEST_F(Search, ElementSetCountsFollowInsertsAndDeletes) {
+  StructureQuery q;
+  q.elements_all = {"Li"};
+  q.paging.limit = 1;
+  auto li = expected([](const auto& s) { return has(s, "Li"); });
+  ASSERT_GE(li.size(), 3u);
+  EXPECT_EQ(search_structures(db, q).total, static_cast<std::int64_t>(li.size()));
+  db.connection().exec("DELETE FROM structure WHERE id = " + std::to_string(*li.begin()));
+  EXPECT_EQ(search_structures(db, q).total, static_cast<std::int64_t>(li.size() - 1));
+  pb::store::StructureRecord s;
+  s.source_file = "new.cif";
+  s.content_hash = pb::sha256_hex("new.cif");
+  s.elements = {"Li", "Xe"};
+  s.sites = {pb::store::SiteRecord{{0, 0, 0}, {{"Li", 1.0, 1.0, "Li1"}}}};
+  pb::store::make_repositories(db).structures->insert(s);
+  EXPECT_EQ(search_structures(db, q).total, static_cast<std::int64_t>(li.size()));
+  q.elements_all = {"Xe"};
+  EXPECT_EQ(search_structures(db, q).total, 1);
+  db.connection().exec("UPDATE structure SET dataset = 'other' WHERE source_file = 'new.cif'");
+  EXPECT_EQ(db.connection().query_int64(
+                "SELECT sum(structures) FROM structure_element_set WHERE dataset = 'other'"),
+            1);
+  EXPECT_EQ(db.connection().query_int64("SELECT sum(structures) FROM structure_element_set"),
+            db.connection().query_int64("SELECT count(*) FROM structure"));
+}
+
+// The substance page reads the number of sites, not the sites, unless asked for them.
+TEST_F(Search, SubstancePageCountsSitesWithoutReadingThem) {
+  auto page = substance_json(db, "sub-1");
+  ASSERT_TRUE(page);
+  ASSERT_FALSE((*page)["structures"].empty());
+  for (const auto& s : (*page)["structures"]) {
+    EXPECT_EQ(s["nsites"], 1);
+    EXPECT_FALSE(s.contains("sites"));
+  }
+  auto full = substance_json(db, "sub-1", true);
+  for (const auto& s : (*full)["structures"]) EXPECT_EQ(s["sites"].size(), 1u);
 }
