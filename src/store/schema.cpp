@@ -452,7 +452,7 @@ CREATE TABLE structure_element_set (
   elements_mask_high INTEGER NOT NULL,
   nelements INTEGER NOT NULL,
   dataset TEXT NOT NULL,
-  structures INTEGER NOT NULL,           -- how many structures of the dataset have this set
+  structures INTEGER NOT NULL,           -- how many structures of the dataset have it (0 kept)
   PRIMARY KEY (elements_mask_low, elements_mask_high, nelements, dataset)
 ) WITHOUT ROWID;
 INSERT INTO structure_element_set
@@ -467,18 +467,12 @@ CREATE TRIGGER structure_element_set_delete AFTER DELETE ON structure BEGIN
   UPDATE structure_element_set SET structures = structures - 1
   WHERE elements_mask_low = old.elements_mask_low AND elements_mask_high = old.elements_mask_high
     AND nelements = old.nelements AND dataset = old.dataset;
-  DELETE FROM structure_element_set
-  WHERE elements_mask_low = old.elements_mask_low AND elements_mask_high = old.elements_mask_high
-    AND nelements = old.nelements AND dataset = old.dataset AND structures <= 0;
 END;
 CREATE TRIGGER structure_element_set_update
 AFTER UPDATE OF elements_mask_low, elements_mask_high, nelements, dataset ON structure BEGIN
   UPDATE structure_element_set SET structures = structures - 1
   WHERE elements_mask_low = old.elements_mask_low AND elements_mask_high = old.elements_mask_high
     AND nelements = old.nelements AND dataset = old.dataset;
-  DELETE FROM structure_element_set
-  WHERE elements_mask_low = old.elements_mask_low AND elements_mask_high = old.elements_mask_high
-    AND nelements = old.nelements AND dataset = old.dataset AND structures <= 0;
   INSERT INTO structure_element_set
   VALUES (new.elements_mask_low, new.elements_mask_high, new.nelements, new.dataset, 1)
   ON CONFLICT DO UPDATE SET structures = structures + 1;
