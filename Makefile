@@ -5,7 +5,7 @@ BUILD_DIR  := build/$(PRESET)
 FUZZ_SECONDS ?= 600
 CTEST_JOBS ?= 2
 
-.PHONY: all deps configure build web test demo bench bench-db bench-load fuzz format lint clean
+.PHONY: all deps configure build web test demo bench bench-db bench-load bench-calc fuzz format lint clean
 
 all: build
 
@@ -65,6 +65,14 @@ bench-db: deps
 LOAD_SECONDS ?= 30
 bench-load: bench-db
 	@/usr/bin/python3 bench/load.py build/release --db $(BENCH_DB) --seconds $(LOAD_SECONDS)
+
+# DFT workflows (docs/calc.md): QE scf inputs/s for thousands of demo-derived structures read
+# from a database, pymatgen PWInput beside it; controller overhead per job against a shell.
+bench-calc: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release --target phasebook
+	@/usr/bin/python3 bench/peer_calc.py build/release
+	@/usr/bin/python3 bench/calc_controller.py build/release
 
 # libFuzzer (clang): each target for FUZZ_SECONDS, growing its corpus in fuzz/corpus/<target>.
 # The CIF target also reads the cod-tools syntax torture tests in ../shared as seeds.

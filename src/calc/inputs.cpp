@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -101,24 +102,43 @@ Pseudo cached_pseudo(std::string_view code, const std::string& element, const Pa
   return ps;
 }
 
-std::string num(double v) { return fmt::format("{:.10f}", v); }
+// Fixed 10 decimals (what fmt "{:.10f}" gives), without a heap buffer: inputs of large cells
+// format thousands of these.
+std::string num(double v) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 10);
+  if (ec != std::errc()) return fmt::format("{:.10f}", v);
+  return std::string(buf, end);
+}
+
+// A template object from its keys and values, built in place (an initializer list would copy
+// every value once more).
+nlohmann::json object_of(std::initializer_list<std::pair<const char*, nlohmann::json*>> items) {
+  nlohmann::json o(nlohmann::json::value_t::object);
+  for (const auto& [key, value] : items) o[key] = std::move(*value);
+  return o;
+}
 
 }  // namespace
 
 nlohmann::json common_context(std::string_view code, const crystal::Structure& input, Task task,
                               const Parameters& p) {
   std::string cell_choice = param_text(p, "cell");
-  crystal::Structure s = input;
+  crystal::Structure owned;  // the cell written, unless it is the input as it is
+  const crystal::Structure* chosen = &owned;
   if (task == Task::kBands) {
-    s = kpath(input).cell;  // the path is defined for the standard primitive cell
+    owned = kpath(input).cell;  // the path is defined for the standard primitive cell
   } else if (cell_choice == "primitive") {
-    s = crystal::primitive_cell(input);
+    owned = crystal::primitive_cell(input);
   } else if (cell_choice == "conventional") {
-    s = crystal::conventional_cell(input);
-  } else if (cell_choice != "as-is") {
+    owned = crystal::conventional_cell(input);
+  } else if (cell_choice == "as-is") {
+    chosen = &input;
+  } else {
     throw InvalidArgument(
         fmt::format("cell '{}' is not primitive, conventional or as-is", cell_choice));
   }
+  const crystal::Structure& s = *chosen;
   // Species in order of first appearance; atoms grouped by species (VASP needs that order).
   std::vector<std::string> order;
   std::vector<std::pair<std::size_t, const crystal::Site*>> atoms;
@@ -177,17 +197,20 @@ nlohmann::json common_context(std::string_view code, const crystal::Structure& i
           fmt::format("{:.4f}", std::min(1.0, moment / std::max(1.0, ps.z_valence)))}});
     pseudos.push_back(std::move(ps));
   }
-  c["species"] = species;
+  c["species"] = species;  // a copy: the atoms below read the moments from `species`
   nlohmann::json atom_list = nlohmann::json::array();
+  atom_list.get_ref<nlohmann::json::array_t&>().reserve(atoms.size());
   for (const auto& [type, site] : atoms) {
-    atom_list.push_back({{"symbol", order[type]},
-                         {"type", type + 1},
-                         {"x", num(site->frac[0])},
-                         {"y", num(site->frac[1])},
-                         {"z", num(site->frac[2])},
-                         {"magmom", species[type]["magmom"]}});
+    nlohmann::json symbol = order[type], index = type + 1, x = num(site->frac[0]),
+                   y = num(site->frac[1]), z = num(site->frac[2]), magmom = species[type]["magmom"];
+    atom_list.push_back(object_of({{"symbol", &symbol},
+                                   {"type", &index},
+                                   {"x", &x},
+                                   {"y", &y},
+                                   {"z", &z},
+                                   {"magmom", &magmom}}));
   }
-  c["atoms"] = atom_list;
+  c["atoms"] = std::move(atom_list);
   nlohmann::json cell = nlohmann::json::array();
   for (const auto& v : s.lattice.vectors())
     cell.push_back({{"x", num(v[0])}, {"y", num(v[1])}, {"z", num(v[2])}});
