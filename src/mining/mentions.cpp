@@ -104,6 +104,7 @@ const std::set<std::string, std::less<>> kReagentWords = {"toluene",
                                                           "geopolymer",
                                                           "polyvinylpyrrolidone",
                                                           "ammonia",
+                                                          "alcohol",
                                                           "tetrahydrofuran",
                                                           "dimethylformamide",
                                                           "glycine",
@@ -185,7 +186,9 @@ const std::set<std::string, std::less<>> kReferenceNouns = {
     "precipitate", "precipitates", "powder",     "powders",     "chemicals", "solvent",
     "solvents",    "pellets",      "pellet",     "particles",   "gel",       "reagents",
     "slurry",      "filtrate",     "residue",    "supernatant", "crystals",  "sol",
-    "dispersion",  "colloid",      "xerogel",    "aerogel"};
+    "dispersion",  "colloid",      "xerogel",    "aerogel",     "solid",     "material",
+    "materials",   "polymer",      "film",       "films",       "compound",  "compounds",
+    "substrate",   "substrates",   "membrane",   "membranes"};
 // Roles in a cell that name the supporting material: "electrolyte-supported".
 constexpr std::string_view kRolePrefixes[] = {"anode", "cathode", "electrolyte", "metal",
                                               "substrate"};
@@ -846,6 +849,15 @@ std::vector<Mention> find_mentions(std::string_view text, const std::vector<Toke
     while (stem > 0 && w[stem - 1] >= '0' && w[stem - 1] <= '9') --stem;
     if (stem >= 4 && stem < w.size() && is_lower_word(w.substr(0, stem))) {
       return try_word(begin, begin + stem, false);
+    }
+    // "LSM1718", "AAO101112": an abbreviation of the document or the alias table with reference
+    // numbers glued on (SOFC-Exp PMC4021905, PMC4578433).
+    if (stem >= 2 && stem < w.size()) {
+      const std::string_view s = w.substr(0, stem);
+      const auto it = abbreviations.find(s);
+      if ((it != abbreviations.end() && it->second.material) || chem::find_alias(s)) {
+        return try_word(begin, begin + stem, false);
+      }
     }
     return false;
   };
