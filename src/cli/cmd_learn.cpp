@@ -529,6 +529,9 @@ void add_screen(CLI::App& ml_cmd, std::function<int()>& run) {
       ->capture_default_str();
   cmd->add_option("--chunk", a->options.chunk, "Rows per work item")->capture_default_str();
   cmd->add_flag("--all", a->options.write_all, "Write every candidate with its n_agree");
+  cmd->add_flag("!--no-parts", a->options.by_parts,
+                "Pairs of lists: evaluate every model on every full feature row instead of kernel "
+                "models by parts (the same numbers to rounding, slower; for comparisons)");
   cmd->add_option("-o,--output", a->out, "Output CSV")->required();
   run = [a] {
     if (!std::isnan(a->threshold)) a->options.threshold = a->threshold;

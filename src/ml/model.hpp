@@ -4,9 +4,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -27,6 +29,18 @@ struct ParamSpec {
 
 using Params = std::map<std::string, double>;
 
+/// A kernel model in closed form: on its (imputed, standardised) inputs x it predicts
+/// offset + scale · Σ_t weight_t · exp(−½ Σ_c ((x_c − center_tc) / length_c)²), the kernel taken as
+/// exactly 0 beyond `cutoff` squared length scales. Screening evaluates pairs of materials by
+/// parts with it (GP means, RBF SVR).
+struct RbfExpansion {
+  std::vector<double> length;  ///< per input column
+  Matrix centers;              ///< training points or support vectors, one per row
+  std::vector<double> weight;
+  double offset = 0, scale = 1;
+  double cutoff = std::numeric_limits<double>::infinity();
+};
+
 /// A fitted or unfitted model. Inputs arrive imputed and standardised (Pipeline does that).
 class Regressor {
  public:
@@ -44,6 +58,8 @@ class Regressor {
   virtual void set_threads(int) {}
   /// Hyper-parameters found by fitting (GP length scales, noise), for reports.
   virtual std::map<std::string, double> fitted() const { return {}; }
+  /// The closed form of an RBF kernel model, else nothing.
+  virtual std::optional<RbfExpansion> rbf_expansion() const { return std::nullopt; }
 };
 
 /// A model family: name, parameters and factory.

@@ -28,16 +28,20 @@ using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::R
 // Added to the diagonal so that a noise-free fit stays positive definite.
 constexpr double kJitter = 1e-10;
 
+// Beyond 1000 squared length scales the kernel (< e^-500) is set to exactly 0: such values and
+// their products in the triangular solves become subnormal numbers, which cost about a hundred
+// times more per operation (a screen of far-away candidates ran 100x slower).
+constexpr double kKernelCutoff = 1000.0;
+
 // Squared-exponential kernel between the rows of a and b, both already divided by the length
 // scales: sf2 * exp(-|a_i - b_j|^2 / 2).
 MatrixXd se_kernel(const RowMatrix& a, const RowMatrix& b, double sf2) {
   VectorXd na = a.rowwise().squaredNorm(), nb = b.rowwise().squaredNorm();
   MatrixXd d2 = (-2.0 * a * b.transpose()).colwise() + na;
   d2.rowwise() += nb.transpose();
-  // Beyond 1000 squared length scales the kernel (< e^-500) is set to exactly 0: such values and
-  // their products in the triangular solves become subnormal numbers, which cost about a hundred
-  // times more per operation (a screen of far-away candidates ran 100x slower).
-  return (d2.array() > 1000.0).select(0.0, sf2 * (-0.5 * d2.array().max(0.0)).exp()).matrix();
+  return (d2.array() > kKernelCutoff)
+      .select(0.0, sf2 * (-0.5 * d2.array().max(0.0)).exp())
+      .matrix();
 }
 
 struct Hyper {
@@ -183,7 +187,8 @@ class GprRegressor final : public Regressor {
     nll_ = objective.best();
     evaluations_ = objective.evaluations();
     factorise();
-    alpha_ = llt_.solve(yn);
+    alpha_ = l_.triangularView<Eigen::Lower>().solve(yn);
+    l_.triangularView<Eigen::Lower>().transpose().solveInPlace(alpha_);
   }
 
   void predict(const Matrix& x, std::span<double> out, std::span<double> std_out) const override {
@@ -196,13 +201,27 @@ class GprRegressor final : public Regressor {
     VectorXd mean = ks * alpha_;
     for (Eigen::Index i = 0; i < m; ++i) out[i] = mean(i) * y_scale_ + y_mean_;
     if (std_out.empty()) return;
-    MatrixXd v = llt_.matrixL().solve(ks.transpose());  // n x m
+    MatrixXd v = l_.triangularView<Eigen::Lower>().solve(ks.transpose());  // n x m
     VectorXd var = (hyper_.sf * hyper_.sf + hyper_.sn * hyper_.sn) -
                    v.colwise().squaredNorm().transpose().array();
     for (Eigen::Index i = 0; i < m; ++i) std_out[i] = std::sqrt(std::max(var(i), 0.0)) * y_scale_;
   }
 
   bool has_std() const override { return true; }
+
+  std::optional<RbfExpansion> rbf_expansion() const override {
+    if (x_.rows() == 0) return std::nullopt;
+    RbfExpansion e;
+    const auto d = static_cast<std::size_t>(x_.cols());
+    e.length = hyper_.length.size() == 1 ? std::vector<double>(d, hyper_.length[0]) : hyper_.length;
+    e.centers = Matrix(static_cast<std::size_t>(x_.rows()), d);
+    std::copy(x_.data(), x_.data() + x_.size(), e.centers.data.begin());
+    e.weight.assign(alpha_.data(), alpha_.data() + alpha_.size());
+    e.offset = y_mean_;
+    e.scale = hyper_.sf * hyper_.sf * y_scale_;
+    e.cutoff = kKernelCutoff;
+    return e;
+  }
 
   void save(nlohmann::json& state, const std::filesystem::path& dir) const override {
     state["length_scale"] = hyper_.length;
@@ -221,6 +240,17 @@ class GprRegressor final : public Regressor {
         reinterpret_cast<const char*>(alpha_.data()),
         static_cast<std::streamsize>(sizeof(double) * static_cast<std::size_t>(alpha_.size())));
     if (!out) throw std::runtime_error("cannot write " + (dir / "gp_train.bin").string());
+    // The Cholesky factor, so that loading costs no O(n³) factorisation (scikit-learn keeps it
+    // as L_ too): the lower triangle row by row, little-endian doubles.
+    state["factor"] = "gp_factor.bin";
+    std::ofstream f(dir / "gp_factor.bin", std::ios::binary);
+    for (Eigen::Index r = 0; r < l_.rows(); ++r) {
+      for (Eigen::Index c = 0; c <= r; ++c) {
+        double v = l_(r, c);
+        f.write(reinterpret_cast<const char*>(&v), sizeof v);
+      }
+    }
+    if (!f) throw std::runtime_error("cannot write " + (dir / "gp_factor.bin").string());
   }
 
   void load(const nlohmann::json& state, const std::filesystem::path& dir) override {
@@ -240,7 +270,22 @@ class GprRegressor final : public Regressor {
     in.read(reinterpret_cast<char*>(alpha_.data()),
             static_cast<std::streamsize>(sizeof(double) * static_cast<std::size_t>(rows)));
     if (!in) throw std::runtime_error("cannot read " + file);
-    factorise();
+    xs_ = scaled(x_, hyper_.length);
+    if (!state.contains("factor")) {  // a model saved before the factor was kept
+      factorise();
+      return;
+    }
+    std::string factor = (dir / state.at("factor").get<std::string>()).string();
+    std::ifstream f(factor, std::ios::binary);
+    std::vector<double> packed(static_cast<std::size_t>(rows * (rows + 1) / 2));
+    f.read(reinterpret_cast<char*>(packed.data()),
+           static_cast<std::streamsize>(sizeof(double) * packed.size()));
+    if (!f) throw std::runtime_error("cannot read " + factor);
+    l_ = MatrixXd::Zero(rows, rows);
+    std::size_t k = 0;
+    for (Eigen::Index r = 0; r < rows; ++r) {
+      for (Eigen::Index c = 0; c <= r; ++c) l_(r, c) = packed[k++];
+    }
   }
 
   std::map<std::string, double> fitted() const override {
@@ -259,15 +304,16 @@ class GprRegressor final : public Regressor {
     xs_ = scaled(x_, hyper_.length);
     MatrixXd k = se_kernel(xs_, xs_, hyper_.sf * hyper_.sf);
     k.diagonal().array() += hyper_.sn * hyper_.sn + kJitter;
-    llt_.compute(k);
-    if (llt_.info() != Eigen::Success)
+    Eigen::LLT<MatrixXd> llt(k);
+    if (llt.info() != Eigen::Success)
       throw std::runtime_error("gpr: kernel matrix not positive definite");
+    l_ = llt.matrixL();
   }
 
   Params p_;
   RowMatrix x_, xs_;
   VectorXd alpha_;
-  Eigen::LLT<MatrixXd> llt_;
+  MatrixXd l_;  // Cholesky factor of K + noise, lower
   Hyper hyper_;
   double y_mean_ = 0, y_scale_ = 1, nll_ = 0;
   int evaluations_ = 0;

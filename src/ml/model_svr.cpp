@@ -74,6 +74,28 @@ class SvrRegressor final : public Regressor {
     }
   }
 
+  std::optional<RbfExpansion> rbf_expansion() const override {
+    if (model_ == nullptr) return std::nullopt;
+    std::size_t d = 0;
+    for (int i = 0; i < model_->l; ++i) {
+      for (const svm_node* n = model_->SV[i]; n->index != -1; ++n) {
+        d = std::max(d, static_cast<std::size_t>(n->index));
+      }
+    }
+    RbfExpansion e;
+    // exp(-gamma |x - y|^2) = exp(-1/2 |x - y|^2 / l^2) with l = 1 / sqrt(2 gamma).
+    e.length.assign(d, 1.0 / std::sqrt(2.0 * model_->param.gamma));
+    e.centers = Matrix(static_cast<std::size_t>(model_->l), d);
+    e.weight.assign(model_->sv_coef[0], model_->sv_coef[0] + model_->l);
+    for (int i = 0; i < model_->l; ++i) {
+      for (const svm_node* n = model_->SV[i]; n->index != -1; ++n) {
+        e.centers(static_cast<std::size_t>(i), static_cast<std::size_t>(n->index - 1)) = n->value;
+      }
+    }
+    e.offset = -model_->rho[0];
+    return e;
+  }
+
   // svm_save_model prints support vectors with 8 significant digits, so a reloaded model would
   // predict slightly differently; the model goes to a binary file instead: l, d, rho, then per
   // support vector its coefficient and d dense values (little-endian doubles).

@@ -16,4 +16,8 @@ std::vector<double> xgb_gain(const Regressor& model, std::size_t n_features);
 /// prediction.
 Matrix xgb_contributions(const Regressor& model, const Matrix& x);
 
+/// Predictions through XGBoost's own predictor; `predict` walks flattened copies of the trees
+/// (the same numbers, faster), this is what they are compared with.
+void xgb_predict_native(const Regressor& model, const Matrix& x, std::span<double> out);
+
 }  // namespace pb::ml

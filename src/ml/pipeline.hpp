@@ -43,6 +43,7 @@ class Pipeline {
   const Params& params() const { return params_; }
   const MissingPolicy& missing() const { return policy_; }
   const Imputer& imputer() const { return imputer_; }
+  const Scaler& scaler() const { return scaler_; }
   void set_threads(int n) { regressor_->set_threads(n); }
 
   void save(nlohmann::json& j, const std::filesystem::path& dir) const;

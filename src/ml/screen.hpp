@@ -22,6 +22,10 @@ struct ScreenOptions {
   int threads = 0;                  ///< 0 = all cores
   std::size_t chunk = 4096;         ///< rows per work item
   bool write_all = false;           ///< write every candidate, not only the kept ones
+  /// Pairs of two lists: kernel models evaluated by parts (per material, then per pair), the
+  /// descriptors of a pair computed once for models that share them. Off: every model on every
+  /// row the ordinary way (the same numbers to rounding; for tests and comparisons).
+  bool by_parts = true;
 };
 
 /// A model and the column name it gets in the output.

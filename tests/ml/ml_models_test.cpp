@@ -10,6 +10,7 @@
 #include <random>
 
 #include "ml/model.hpp"
+#include "ml/model_xgb.hpp"
 
 namespace pb::ml {
 namespace {
@@ -119,6 +120,61 @@ TEST(mlXgb, ReproducesAStep) {
   for (std::size_t i = 0; i < 200; ++i) EXPECT_NEAR(p[i], y[i], 0.05) << "x=" << x(i, 0);
 }
 
+// predict walks flattened trees; XGBoost's own predictor gives the same floats, on rows with and
+// without missing values (the default directions learnt from NaN in training).
+TEST(mlXgb, FlatTreesPredictWhatXGBoostPredicts) {
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> n(0, 1);
+  std::uniform_real_distribution<double> u(0, 1);
+  Matrix x(400, 6), q(300, 6);
+  std::vector<double> y(400);
+  for (std::size_t i = 0; i < 400; ++i) {
+    for (std::size_t c = 0; c < 6; ++c) x(i, c) = u(rng) < 0.1 ? std::nan("") : n(rng);
+    y[i] = std::sin(std::isnan(x(i, 0)) ? 2.0 : x(i, 0)) + 0.5 * (x(i, 1) > 0.3) + 0.1 * n(rng);
+  }
+  for (std::size_t i = 0; i < 300; ++i) {
+    for (std::size_t c = 0; c < 6; ++c) q(i, c) = i >= 128 && u(rng) < 0.1 ? std::nan("") : n(rng);
+  }
+  auto m = make("gbt", {{"max_depth", "5"}, {"n_estimators", "120"}});
+  m->fit(x, y, 1);
+  std::vector<double> flat(300), native(300);
+  m->predict(q, flat);
+  xgb_predict_native(*m, q, native);
+  for (std::size_t i = 0; i < 300; ++i) EXPECT_EQ(flat[i], native[i]) << "row " << i;
+}
+
+// The closed form that kernel models hand to screening predicts what they predict.
+TEST(mlModels, RbfExpansionReproducesKernelModels) {
+  std::mt19937_64 rng(8);
+  std::normal_distribution<double> n(0, 1);
+  Matrix x(80, 3), q(20, 3);
+  std::vector<double> y(80);
+  for (double& v : x.data) v = n(rng);
+  for (double& v : q.data) v = n(rng);
+  for (std::size_t i = 0; i < 80; ++i) y[i] = std::sin(x(i, 0)) + x(i, 1) * x(i, 2);
+  for (std::string kind : {"gpr", "svr"}) {
+    auto m = make(kind);
+    m->fit(x, y, 0);
+    auto e = m->rbf_expansion();
+    ASSERT_TRUE(e) << kind;
+    std::vector<double> p(20);
+    m->predict(q, p);
+    for (std::size_t i = 0; i < 20; ++i) {
+      double s = 0;
+      for (std::size_t t = 0; t < e->centers.rows; ++t) {
+        double d2 = 0;
+        for (std::size_t c = 0; c < 3; ++c) {
+          d2 += std::pow((q(i, c) - e->centers(t, c)) / e->length[c], 2);
+        }
+        if (d2 <= e->cutoff) s += e->weight[t] * std::exp(-0.5 * d2);
+      }
+      // The GP's own predict expands |x - c|² = |x|² + |c|² - 2 x·c (rounding near 1e-7).
+      EXPECT_NEAR(e->offset + e->scale * s, p[i], 1e-5 * std::max(1.0, std::fabs(p[i]))) << kind;
+    }
+  }
+  EXPECT_FALSE(make("gbt")->rbf_expansion());
+}
+
 TEST(mlSvr, FitsALine) {
   Matrix x(100, 1);
   std::vector<double> y(100);
@@ -160,6 +216,17 @@ TEST(mlModels, SavedAndLoadedPredictIdentically) {
       EXPECT_EQ(a[i], b[i]) << k.name;
       if (m->has_std()) {
         EXPECT_EQ(sa[i], sb[i]) << k.name;
+      }
+    }
+    if (reread.contains("factor")) {  // a GP saved before its Cholesky factor was kept
+      reread.erase("factor");
+      auto old = k.make(resolve_params(k, {}));
+      old->load(reread, dir);
+      std::vector<double> c(30), sc(30);
+      old->predict(q, c, sc);
+      for (std::size_t i = 0; i < 30; ++i) {
+        EXPECT_NEAR(c[i], a[i], 1e-12 * std::max(1.0, std::fabs(a[i])));
+        EXPECT_NEAR(sc[i], sa[i], 1e-12 * std::max(1.0, sa[i]));
       }
     }
   }
