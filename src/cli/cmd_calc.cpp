@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "calc/inputs.hpp"
@@ -66,6 +67,11 @@ int run_prepare(const PrepareArgs& a) {
   }
   bool ok = true;
   auto loaded = load_structures(a.files, "", ok);
+  // Database structures are read one at a time, as they are needed (thousands of them would
+  // otherwise sit in memory together).
+  std::optional<store::Database> db;
+  std::optional<store::Repositories> repos;
+  std::vector<std::int64_t> ids;
   if (!a.db.empty()) {
     // --query holds search options as one string, like `calc run --query`.
     SearchOptions search;
@@ -74,51 +80,53 @@ int run_prepare(const PrepareArgs& a) {
       add_search_options(sub, search);
       sub.parse(a.query, false);
     }
-    store::Database db = open_database(a.db);
-    auto repos = store::make_repositories(db);
-    for (const auto& row : query::search_structures(db, search.to_query()).rows) {
-      auto record = repos.structures->get(row.id);
-      if (!record) continue;  // deleted since the search
-      crystal::LoadedStructure l;
-      l.structure = store::to_structure(*record);
-      l.source = fmt::format("{} structure {}", a.db, row.id);
-      loaded.push_back(std::move(l));
-    }
+    db.emplace(open_database(a.db));
+    repos.emplace(store::make_repositories(*db));
+    for (const auto& row : query::search_structures(*db, search.to_query()).rows)
+      ids.push_back(row.id);
   }
-  std::size_t written = 0, generated = 0, refused = 0;
+  std::size_t total = loaded.size() + ids.size(), written = 0, generated = 0, refused = 0;
   double seconds = 0;
-  for (std::size_t i = 0; i < loaded.size(); ++i) {
-    const auto& l = loaded[i];
+  crystal::LoadedStructure from_db;
+  for (std::size_t i = 0; i < total; ++i) {
+    const crystal::LoadedStructure* l = i < loaded.size() ? &loaded[i] : &from_db;
+    if (i >= loaded.size()) {
+      std::int64_t id = ids[i - loaded.size()];
+      auto record = repos->structures->get(id);
+      if (!record) continue;  // deleted since the search
+      from_db.structure = store::to_structure(*record);
+      from_db.source = fmt::format("{} structure {}", a.db, id);
+    }
     fs::path dir = a.out;
-    if (loaded.size() > 1) {
-      dir /= fmt::format("{:04}-{}", i + 1, l.structure.cell_composition().reduced_formula());
+    if (total > 1) {
+      dir /= fmt::format("{:04}-{}", i + 1, l->structure.cell_composition().reduced_formula());
     }
     try {
       // --repeat times the generation alone (benchmarks); the files are written once.
       auto start = std::chrono::steady_clock::now();
       calc::InputSet in;
-      for (int r = 0; r < a.repeat; ++r) in = writer.prepare(l.structure, task, p, templates);
+      for (int r = 0; r < a.repeat; ++r) in = writer.prepare(l->structure, task, p, templates);
       seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       generated += static_cast<std::size_t>(a.repeat);
       if (a.dry_run) continue;
-      in.info["source"] = l.source;
+      in.info["source"] = l->source;
       in.info["steps"] = in.steps;
       calc::write_input_set(in, dir);
-      fmt::print("{}: {} {} -> {}\n", l.source, a.code, a.task, dir.string());
+      fmt::print("{}: {} {} -> {}\n", l->source, a.code, a.task, dir.string());
       ++written;
     } catch (const NotFound& e) {
-      fmt::print(stderr, "{}: error: {}\n", l.source, e.what());
+      fmt::print(stderr, "{}: error: {}\n", l->source, e.what());
       ok = false;
       ++refused;
     } catch (const InvalidArgument& e) {
-      fmt::print(stderr, "{}: error: {}\n", l.source, e.what());
+      fmt::print(stderr, "{}: error: {}\n", l->source, e.what());
       ok = false;
       ++refused;
     }
   }
   if (a.dry_run) {
     fmt::print("{} inputs generated ({} structures, {} refused) in {:.4f} s: {:.0f} structures/s\n",
-               generated, loaded.size() - refused, refused, seconds,
+               generated, total - refused, refused, seconds,
                seconds > 0 ? static_cast<double>(generated) / seconds : 0.0);
     return ok && generated > 0 ? kExitOk : kExitFailed;
   }

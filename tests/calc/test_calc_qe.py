@@ -53,6 +53,24 @@ class PwInputs(unittest.TestCase):
                 self.assertTrue(parsed["completed"], task)
                 self.assertIsNotNone(parsed["energy_ev"], task)
 
+    def test_inputs_for_structures_a_database_search_selects(self):
+        s = Scratch(BIN, ["Si.cif", "Al.cif", "Mg2Si.cif"])
+        self.addCleanup(s.close)
+        out = os.path.join(s.dir, "inputs")
+        p = s.pb("calc", "prepare", "--db", s.db, "--query", "--elements Si", "-o", out)
+        dirs = sorted(os.listdir(out))
+        self.assertEqual(len(dirs), 2, dirs)
+        self.assertEqual(p.stdout.count(" structure "), 2)
+        scf = read(os.path.join(out, dirs[1], "scf.in"))
+        self.assertIn("nat = 3", scf)  # the primitive cell of the antifluorite
+        self.assertIn("Mg.pz-n-vbc.UPF", scf)
+        rate = s.pb("calc", "prepare", "--db", s.db, "--dry-run", "--repeat", "2").stdout
+        self.assertIn("6 inputs generated (3 structures, 0 refused)", rate)
+        bad = s.pb("calc", "prepare", "--db", s.db, "--query", "--space-group 999", "--dry-run",
+                   check=False)
+        self.assertNotEqual(bad.returncode, 0)
+        self.assertIn("space", bad.stderr.lower())
+
     def test_missing_pseudopotential_names_element_and_directory(self):
         with tempfile.TemporaryDirectory() as d:
             cif = os.path.join(d, "ZrO2.cif")
