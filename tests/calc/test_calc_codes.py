@@ -80,6 +80,37 @@ class Vasp(unittest.TestCase):
             self.assertEqual(labels[:5], ["G", "X", "W", "K", "G"])
 
 
+REFERENCE = os.path.join(DATA, "reference")
+
+
+def same_as_reference(test, written, reference):
+    """The file equals the hand-checked reference, but for the machine's pseudopotential path."""
+    strip = lambda text: [l for l in text.splitlines() if not l.startswith("pp_dirpath")]
+    test.assertEqual(strip(read(written)), strip(read(os.path.join(REFERENCE, reference))),
+                     reference)
+
+
+class ReferenceInputs(unittest.TestCase):
+    def test_vasp_iron(self):
+        with tempfile.TemporaryDirectory() as d:
+            env = {k: v for k, v in os.environ.items() if k != "PB_VASP_POTCAR_DIR"}
+            subprocess.run([BIN, "calc", "prepare", "--code", "vasp", os.path.join(DATA, "Fe.cif"),
+                            "-o", d, "--set", "kmesh=4x4x4"], check=True, env=env,
+                           capture_output=True)
+            for name in ("INCAR", "POSCAR", "KPOINTS", "POTCAR.spec"):
+                same_as_reference(self, os.path.join(d, name), f"vasp_fe_scf.{name}")
+
+    def test_abinit_silicon_and_iron(self):
+        if not os.path.isdir("/usr/share/abinit/psp/Pseudodojo_nc_sr_04_pw_standard_psp8"):
+            self.skipTest("abinit-data is not installed")
+        for cif, ref, sets in (("Si.cif", "abinit_si_scf.abi", ["ecut=8", "kmesh=2x2x2", "kshift=1"]),
+                               ("Fe.cif", "abinit_fe_scf.abi", ["ecut=20", "kmesh=4x4x4"])):
+            with tempfile.TemporaryDirectory() as d:
+                run(BIN, "calc", "prepare", "--code", "abinit", os.path.join(DATA, cif), "-o", d,
+                    *[x for s in sets for x in ("--set", s)])
+                same_as_reference(self, os.path.join(d, "run.abi"), ref)
+
+
 class Abinit(unittest.TestCase):
     def setUp(self):
         need("abinit")
