@@ -95,7 +95,7 @@ async function main() {
   await page.waitForSelector('main[data-ready="true"] #mining-table');
   const guestRows = await page.locator('#mining-table tbody tr').count();
   check(guestRows === guestRecords.rows.length && guestRows > 0, `a guest sees ${guestRows} pending records (API: ${guestRecords.rows.length})`);
-  check((await page.locator('button[data-review]').count()) === 0, 'a guest sees no accept/reject buttons');
+  check((await page.locator('button[data-review]').count()) === 0 && (await page.locator('button[data-history]').count()) === 0, 'a guest sees no accept/reject buttons and no record history');
   const marked = await page.textContent('#mining-table tbody tr:first-child mark');
   check(marked.includes(guestRecords.rows[0].value), `the value is marked in its sentence ("${marked}")`);
 
@@ -120,6 +120,11 @@ async function main() {
   check(after.state === 'accepted' && after.audit.length === 1 && after.audit[0].user === 'erin' && after.audit[0].action === 'accept', `record ${rid} is accepted in the API with one audit entry by erin`);
   const cliAudit = run(['mine', 'review', 'audit', String(rid), '--db', db, '--json']).trim().split('\n').map((l) => JSON.parse(l));
   check(cliAudit.length === 1 && cliAudit[0].user === 'erin' && cliAudit[0].after.state === 'accepted', '`phasebook mine review audit` shows the same change');
+  await page.click(`button[data-history="${rid}"]`);
+  await page.waitForSelector(`#record-history[data-record="${rid}"]`);
+  const history = await page.$$eval('#record-history tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+  check(history.length === 1 && history[0][1] === 'erin' && history[0][2] === 'accept' && history[0][3] === 'pending → accepted', `the record's history on the page: ${JSON.stringify(history)}`);
+  await page.$$eval('.table-wrap', (els) => els.forEach((el) => (el.scrollLeft = 0)));
   await page.screenshot({ path: path.join(artifacts, 'mining-review.png'), fullPage: false });
 
   // 7. Members see the Al job; the substance page links the Si calculation.

@@ -309,11 +309,15 @@ export interface MinedRecord {
   source: string;
   doi: string;
   substance_id: string | null;
-  audit?: { time: string; user: string; action: string; note: string }[];
+  audit?: { time: string; user: string; action: string; note: string; before: { state?: string } | null; after: { state?: string } | null }[];
 }
 
 export function minedRecords(params: URLSearchParams): Promise<Page<MinedRecord> & { states: Record<string, number> }> {
   return getJson(`/api/mining/records?${params}`);
+}
+
+export function minedRecord(id: number): Promise<MinedRecord> {
+  return getJson(`/api/mining/records/${id}`);
 }
 
 export function reviewRecord(id: number, action: 'accept' | 'reject' | 'reset', note = ''): Promise<MinedRecord> {

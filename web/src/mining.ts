@@ -3,7 +3,7 @@
 // filtered by curation state, property and material. Editors accept or reject a record
 // (POST /api/mining/records/{id}/accept|reject, audited like `phasebook mine review`); members
 // see a record's audit trail. Guests see records of public documents that are not restricted.
-import { ApiError, atLeast, me, minedRecords, reviewRecord, type MinedRecord } from './api';
+import { ApiError, atLeast, me, minedRecord, minedRecords, reviewRecord, type MinedRecord } from './api';
 import { fmt, formula, h, link, message } from './dom';
 import { navigate } from './router';
 
@@ -28,14 +28,39 @@ function conditions(r: MinedRecord): string {
     .join('; ');
 }
 
-function recordRow(r: MinedRecord, editor: boolean, status: HTMLElement): HTMLElement {
+// The audit trail of one record (members and above), shown under the table's status line.
+async function showHistory(r: MinedRecord, status: HTMLElement): Promise<void> {
+  try {
+    const full = await minedRecord(r.id);
+    const audit = full.audit ?? [];
+    status.replaceChildren(
+      audit.length
+        ? h(
+            'div',
+            { class: 'table-wrap' },
+            h(
+              'table',
+              { id: 'record-history', 'data-record': r.id },
+              h('caption', {}, `Changes to record ${r.id}, oldest first`),
+              h('thead', {}, h('tr', {}, ['Time (UTC)', 'User', 'Change', 'State', 'Note'].map((c) => h('th', { scope: 'col' }, c)))),
+              h('tbody', {}, audit.map((a) => h('tr', {}, h('td', { class: 'num' }, a.time.replace('T', ' ').replace('Z', '')), h('td', {}, a.user), h('td', {}, a.action), h('td', {}, `${a.before?.state ?? ''} → ${a.after?.state ?? ''}`), h('td', {}, a.note)))),
+            ),
+          )
+        : message('info', `Record ${r.id} has not been reviewed yet.`),
+    );
+  } catch (e) {
+    status.replaceChildren(message('error', `The history of record ${r.id} could not be loaded: ${errorText(e)}`));
+  }
+}
+
+function recordRow(r: MinedRecord, editor: boolean, member: boolean, status: HTMLElement): HTMLElement {
   const review = async (action: 'accept' | 'reject' | 'reset', button: HTMLButtonElement) => {
     button.disabled = true;
     try {
       const updated = await reviewRecord(r.id, action);
       const last = updated.audit?.[updated.audit.length - 1];
       status.replaceChildren(message('info', `Record ${r.id} is now ${updated.state}${last ? ` (audited: ${last.action} by ${last.user} at ${last.time})` : ''}.`));
-      tr.replaceWith(recordRow(updated, editor, status));
+      tr.replaceWith(recordRow(updated, editor, member, status));
     } catch (e) {
       status.replaceChildren(message('error', `Record ${r.id} not changed: ${errorText(e)}`));
       button.disabled = false;
@@ -52,15 +77,12 @@ function recordRow(r: MinedRecord, editor: boolean, status: HTMLElement): HTMLEl
     h('td', {}, r.id),
     h('td', {}, r.material_formula ? formula(r.material_formula) : '', r.material && r.material !== r.material_formula ? ` (${r.material})` : '', r.substance_id ? [' ', link(`/substances/${r.substance_id}`, r.substance_id)] : ''),
     h('td', {}, r.property.replace(/_/g, ' ')),
-    h('td', { class: 'num' }, `${r.value} ${r.unit}`),
-    h('td', { class: 'num' }, r.value_si === null ? '' : `${fmt(r.value_si)} ${r.unit_si}`),
-    h('td', { class: 'num' }, r.temperature_K === null ? '' : fmt(r.temperature_K, 4)),
-    h('td', { class: 'numbers' }, conditions(r)),
+    h('td', { class: 'num' }, `${r.value} ${r.unit}`, r.value_si === null ? '' : h('div', { class: 'si' }, `${fmt(r.value_si)} ${r.unit_si}`)),
+    h('td', { class: 'numbers' }, r.temperature_K === null ? '' : `T = ${fmt(r.temperature_K, 4)} K; `, conditions(r)),
     sentence(r),
     h('td', { class: 'source' }, r.doi ? h('a', { href: `https://doi.org/${r.doi}`, rel: 'noreferrer' }, r.doi) : sourceName(r)),
-    h('td', { class: 'num' }, fmt(r.confidence, 2)),
-    h('td', { class: 'state' }, r.state, r.restricted ? ' (members only)' : ''),
-    editor ? h('td', { class: 'actions' }, r.state !== 'accepted' ? button('accept', 'Accept') : '', r.state !== 'rejected' ? button('reject', 'Reject', 'secondary') : '', r.state !== 'pending' ? button('reset', 'Reset', 'secondary') : '') : null,
+    h('td', { class: 'state' }, r.state, r.restricted ? ' (members only)' : '', h('div', { class: 'si' }, `confidence ${fmt(r.confidence, 2)}`), member ? h('button', { type: 'button', class: 'small secondary', 'data-history': r.id, 'aria-label': `History of record ${r.id}`, onclick: () => void showHistory(r, status) }, 'History') : ''),
+    editor ? h('td', { class: 'review' }, r.state !== 'accepted' ? button('accept', 'Accept') : '', r.state !== 'rejected' ? button('reject', 'Reject', 'secondary') : '', r.state !== 'pending' ? button('reset', 'Reset', 'secondary') : '') : null,
   );
   return tr;
 }
@@ -69,6 +91,7 @@ export async function renderMining(main: HTMLElement, params: URLSearchParams): 
   document.title = 'Mined records · Phasebook';
   const role = await me().then((w) => w.role).catch(() => 'guest');
   const editor = atLeast(role, 'editor');
+  const member = atLeast(role, 'member');
   const p = new URLSearchParams();
   for (const k of ['state', 'property', 'material', 'substance_id', 'document_id', 'min_confidence', 'limit', 'offset']) if (params.get(k)) p.set(k, params.get(k)!);
   if (!params.has('state')) p.set('state', 'pending');
@@ -106,7 +129,7 @@ export async function renderMining(main: HTMLElement, params: URLSearchParams): 
       [...STATES, ''].map((s) => link(url({ state: s, offset: '' }), `${s || 'all'} (${s ? page.states[s] ?? 0 : all})`)),
     );
     for (const a of tabs.querySelectorAll('a')) if (new URL(a.href).searchParams.get('state') === state) a.setAttribute('aria-current', 'page');
-    const cols = ['#', 'Material', 'Property', 'Value as given', 'Value (SI)', 'T (K)', 'Conditions', 'Sentence', 'Source', 'Confidence', 'State'];
+    const cols = ['#', 'Material', 'Property', 'Value (as given, SI)', 'Conditions', 'Sentence', 'Source', 'State'];
     if (editor) cols.push('Review');
     main.replaceChildren(
       h('h1', {}, 'Mined records'),
@@ -124,7 +147,7 @@ export async function renderMining(main: HTMLElement, params: URLSearchParams): 
               { id: 'mining-table' },
               h('caption', {}, `Mined records${state ? ` in state ${state}` : ''}, the value marked in its sentence`),
               h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, c)))),
-              h('tbody', {}, page.rows.map((r) => recordRow(r, editor, status))),
+              h('tbody', {}, page.rows.map((r) => recordRow(r, editor, member, status))),
             ),
           )
         : message('info', 'No records match.'),
