@@ -47,6 +47,7 @@ InputSet prepare_abinit(const crystal::Structure& s, Task task, const Parameters
               {"spin", c["spin"]},
               {"smearing", c["smearing"]},
               {"pseudo_dir", c["pseudo_dir"]}};
+  add_kpath_info(c, out.info);
   return out;
 }
 

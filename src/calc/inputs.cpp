@@ -275,6 +275,19 @@ nlohmann::json common_context(std::string_view code, const crystal::Structure& i
   return c;
 }
 
+void add_kpath_info(const nlohmann::json& c, nlohmann::json& info) {
+  if (!c.contains("kpath")) return;
+  info["kpath_lattice"] = c["kpath_lattice"];
+  nlohmann::json labels = nlohmann::json::array();
+  for (std::size_t i = 0; i < c["kpath"].size(); ++i) {
+    const auto& k = c["kpath"][i];
+    if (!k["label"].get<std::string>().empty()) {
+      labels.push_back({{"index", i}, {"label", k["label"]}, {"distance", k["distance"]}});
+    }
+  }
+  info["kpath_labels"] = std::move(labels);
+}
+
 const std::vector<CodeWriter>& code_writers() {
   static const std::vector<CodeWriter> kWriters = {qe_writer(), vasp_writer(), abinit_writer()};
   return kWriters;

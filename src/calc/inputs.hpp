@@ -44,6 +44,11 @@ struct InputSet {
 nlohmann::json common_context(std::string_view code, const crystal::Structure& s, Task task,
                               const Parameters& p);
 
+/// Bands: the path's lattice and its labelled points (index into the path, label, distance)
+/// from a context with a `kpath`, into a job's info (`plot bands` draws the labels); nothing
+/// for other tasks.
+void add_kpath_info(const nlohmann::json& context, nlohmann::json& info);
+
 /// One DFT code.
 struct CodeWriter {
   std::string_view name;  ///< "qe", "vasp", "abinit"

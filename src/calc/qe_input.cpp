@@ -80,17 +80,7 @@ InputSet prepare_qe(const crystal::Structure& s, Task task, const Parameters& p,
   nlohmann::json pseudos = nlohmann::json::object();
   for (const auto& sp : c["species"]) pseudos[sp["symbol"].get<std::string>()] = sp["pseudo"];
   out.info["pseudos"] = pseudos;
-  if (c.contains("kpath")) {
-    out.info["kpath_lattice"] = c["kpath_lattice"];
-    nlohmann::json labels = nlohmann::json::array();
-    for (std::size_t i = 0; i < c["kpath"].size(); ++i) {
-      const auto& k = c["kpath"][i];
-      if (!k["label"].get<std::string>().empty()) {
-        labels.push_back({{"index", i}, {"label", k["label"]}, {"distance", k["distance"]}});
-      }
-    }
-    out.info["kpath_labels"] = labels;
-  }
+  add_kpath_info(c, out.info);
   return out;
 }
 

@@ -72,6 +72,7 @@ InputSet prepare_vasp(const crystal::Structure& s, Task task, const Parameters& 
   out.info = {{"code", "vasp"},        {"task", to_string(task)},  {"formula", c["formula"]},
               {"natoms", c["natoms"]}, {"encut_ev", encut},        {"kmesh", c["kmesh"]},
               {"spin", c["spin"]},     {"smearing", c["smearing"]}};
+  add_kpath_info(c, out.info);
   return out;
 }
 

@@ -136,10 +136,16 @@ class Abinit(unittest.TestCase):
         self.assertIsNotNone(r["stress_gpa"])
 
     def test_bands_give_an_indirect_gap(self):
-        _, r = self.run_abinit("bands", "--set", "kpath_density=2")
+        d, r = self.run_abinit("bands", "--set", "kpath_density=2")
         self.assertFalse(r["gap"]["metal"])
         self.assertFalse(r["gap"]["direct"])
         self.assertGreater(r["gap"]["gap_ev"], 0.2)
+        # Plotted like pw.x bands: the high-symmetry labels of the fcc path on the axis.
+        svg = os.path.join(d, "bands.svg")
+        run(BIN, "plot", "bands", d, "--code", "abinit", "-o", svg)
+        labels = re.findall(r"<text[^>]*>([^<]*)</text>", read(svg))
+        for label in ("\u0393", "X", "W", "K", "L"):
+            self.assertIn(label, labels)
 
     def test_spin_polarised_iron_through_the_workflow(self):
         # bcc Fe at 20 Ha (PseudoDojo Fe.psp8 wants ~45; 20 already gives ~2 Bohr magnetons),
