@@ -3,7 +3,7 @@
 import { calculations, minedRecords } from './api';
 import { fmt, h, link, message } from './dom';
 
-export function resultsSection(substanceId: string): HTMLElement {
+export function resultsSection(substanceId: string, hostFormula: string): HTMLElement {
   const calcList = h('div', { id: 'substance-calculations' }, message('info', 'Loading calculations…'));
   const minedList = h('div', { id: 'substance-mined' }, message('info', 'Loading mined records…'));
   const el = h(
@@ -26,15 +26,19 @@ export function resultsSection(substanceId: string): HTMLElement {
       ),
     )
     .catch((e) => calcList.replaceChildren(message('error', `Calculations could not be loaded: ${String(e)}`)));
+  // Records are linked to a substance when published (phasebook mine publish); before that,
+  // those naming the host formula are offered through the mining page's material filter.
   const m = new URLSearchParams({ substance_id: substanceId, state: '', limit: '20' });
-  void minedRecords(m)
-    .then((p) => {
+  const byFormula = new URLSearchParams({ material: hostFormula, state: '', limit: '1' });
+  void Promise.all([minedRecords(m), minedRecords(byFormula)])
+    .then(([p, f]) => {
       const curated = p.rows.filter((r) => r.state === 'accepted' || r.state === 'edited');
       minedList.replaceChildren(
         curated.length
           ? h('ul', {}, curated.map((r) => h('li', {}, `${r.property.replace(/_/g, ' ')}: ${r.value} ${r.unit} (${r.state}, record ${r.id}) — “${r.sentence}”`)))
           : message('info', 'No curated mined records linked to this substance (records are linked when published with phasebook mine publish).'),
         p.total ? h('p', {}, link(`/mining?substance_id=${encodeURIComponent(substanceId)}&state=`, `All ${p.total} mined records of this substance`)) : '',
+        f.total ? h('p', {}, link(`/mining?material=${encodeURIComponent(hostFormula)}&state=`, `${f.total} mined record${f.total === 1 ? '' : 's'} naming ${hostFormula}`), ' (any curation state)') : '',
       );
     })
     .catch((e) => minedList.replaceChildren(message('error', `Mined records could not be loaded: ${String(e)}`)));

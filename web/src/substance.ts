@@ -182,7 +182,7 @@ export async function renderSubstance(main: HTMLElement, id: string): Promise<vo
     viewerSection,
     section('properties', 'Properties', s.properties.length ? propertiesTable(s.properties, refs) : message('info', 'No linked properties.'), ...plots.map(([, el]) => el)),
     s.phase_diagrams.length ? section('diagrams', 'Phase diagrams', ...diagramDivs) : '',
-    resultsSection(s.id),
+    resultsSection(s.id, s.host_formula),
     section(
       'references',
       'References',
