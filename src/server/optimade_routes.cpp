@@ -336,12 +336,27 @@ ordered_json entries(Context& ctx, DbPool::Lease& db, EntryType type, const List
     }
   }
   if (ids) {
-    where.sql = std::string(optimade::id_sql(type)) + " IN (";
-    for (std::size_t i = 0; i < ids->size(); ++i) {
-      where.sql += i ? ", ?" : "?";
-      where.params.emplace_back((*ids)[i]);
+    // Entries with an integer key are looked up by that key (its index) rather than by the
+    // text of the id, which would read every row: an id that is not the key's decimal text
+    // names no entry.
+    const std::string key = optimade::sort_column(type, "id").value_or("");
+    const bool integer_key = !key.empty() && key != optimade::id_sql(type);
+    where.sql = (integer_key ? key : std::string(optimade::id_sql(type))) + " IN (";
+    std::size_t n = 0;
+    for (const std::string& id : *ids) {
+      std::int64_t value = 0;
+      if (integer_key) {
+        auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), value);
+        if (ec != std::errc() || end != id.data() + id.size() || std::to_string(value) != id)
+          continue;
+      }
+      where.sql += n++ ? ", ?" : "?";
+      if (integer_key)
+        where.params.emplace_back(value);
+      else
+        where.params.emplace_back(id);
     }
-    where.sql += ")";
+    where.sql = n == 0 ? "0" : where.sql + ")";
   }
   const std::string from = " FROM " + std::string(optimade::from_clause(type));
   const std::string cond = where.sql.empty() ? "" : " WHERE (" + where.sql + ")";
