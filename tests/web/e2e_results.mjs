@@ -116,6 +116,8 @@ async function main() {
   await page.waitForSelector(`#mining-table tr[data-record="${rid}"][data-state="accepted"]`);
   const status = await page.textContent('#review-status');
   check(/is now accepted/.test(status) && /erin/.test(status), `the page reports the accepted record and its audit ("${status.trim()}")`);
+  const tabText = await page.textContent('#mining-states');
+  check(/pending \(23\)/.test(tabText) && /accepted \(1\)/.test(tabText), `the state counts follow the review (${tabText.trim()})`);
   const after = await page.evaluate(async (id) => (await fetch(`/api/mining/records/${id}`)).json(), rid);
   check(after.state === 'accepted' && after.audit.length === 1 && after.audit[0].user === 'erin' && after.audit[0].action === 'accept', `record ${rid} is accepted in the API with one audit entry by erin`);
   const cliAudit = run(['mine', 'review', 'audit', String(rid), '--db', db, '--json']).trim().split('\n').map((l) => JSON.parse(l));

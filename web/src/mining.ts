@@ -61,6 +61,7 @@ function recordRow(r: MinedRecord, editor: boolean, member: boolean, status: HTM
       const last = updated.audit?.[updated.audit.length - 1];
       status.replaceChildren(message('info', `Record ${r.id} is now ${updated.state}${last ? ` (audited: ${last.action} by ${last.user} at ${last.time})` : ''}.`));
       tr.replaceWith(recordRow(updated, editor, member, status));
+      status.dispatchEvent(new CustomEvent('pb-reviewed', { detail: { from: r.state, to: updated.state } }));
     } catch (e) {
       status.replaceChildren(message('error', `Record ${r.id} not changed: ${errorText(e)}`));
       button.disabled = false;
@@ -128,6 +129,15 @@ export async function renderMining(main: HTMLElement, params: URLSearchParams): 
       { class: 'pager', 'aria-label': 'Curation state', id: 'mining-states' },
       [...STATES, ''].map((s) => link(url({ state: s, offset: '' }), `${s || 'all'} (${s ? page.states[s] ?? 0 : all})`)),
     );
+    // A review moves one record between states: the counts follow without a reload.
+    status.addEventListener('pb-reviewed', (e) => {
+      const { from, to } = (e as CustomEvent<{ from: string; to: string }>).detail;
+      page.states[from] = (page.states[from] ?? 1) - 1;
+      page.states[to] = (page.states[to] ?? 0) + 1;
+      [...STATES, ''].forEach((s, i) => {
+        tabs.querySelectorAll('a')[i].textContent = `${s || 'all'} (${s ? page.states[s] ?? 0 : all})`;
+      });
+    });
     for (const a of tabs.querySelectorAll('a')) if (new URL(a.href).searchParams.get('state') === state) a.setAttribute('aria-current', 'page');
     const cols = ['#', 'Material', 'Property', 'Value (as given, SI)', 'Conditions', 'Sentence', 'Source', 'State'];
     if (editor) cols.push('Review');
