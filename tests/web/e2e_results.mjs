@@ -107,12 +107,14 @@ async function main() {
   const filtered = await apiJson(base, `/api/mining/records?state=pending&limit=50&property=${prop}`);
   check((await page.locator('#mining-table tbody tr').count()) === filtered.rows.length, `the property filter shows ${filtered.rows.length} ${prop} records`);
 
-  // 6. An editor accepts the first pending record.
+  // 6. An editor accepts the first pending record (from the keyboard).
   await signIn(page, 'erin', 'correct horse battery');
   await page.goto(`${base}/mining`);
   await page.waitForSelector('main[data-ready="true"] button[data-review="accept"]');
   const rid = Number(await page.getAttribute('#mining-table tbody tr:first-child', 'data-record'));
-  await page.click(`#mining-table tr[data-record="${rid}"] button[data-review="accept"]`);
+  // With the keyboard: focus the button and press Enter.
+  await page.focus(`#mining-table tr[data-record="${rid}"] button[data-review="accept"]`);
+  await page.keyboard.press('Enter');
   await page.waitForSelector(`#mining-table tr[data-record="${rid}"][data-state="accepted"]`);
   const status = await page.textContent('#review-status');
   check(/is now accepted/.test(status) && /erin/.test(status), `the page reports the accepted record and its audit ("${status.trim()}")`);
