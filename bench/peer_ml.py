@@ -31,6 +31,8 @@ ap.add_argument("--preset", default="basic")
 ap.add_argument("--check", type=float, default=None)
 ap.add_argument("--folds", type=int, default=5)
 ap.add_argument("--dataset", default="tbr", choices=["tbr", "obelix", "liverpool"])
+ap.add_argument("--peer-restarts", type=int, default=0,
+                help="scikit-learn GP: extra optimiser starts (n_restarts_optimizer; ours: 0)")
 args = ap.parse_args()
 
 try:
@@ -81,7 +83,9 @@ def peer(kind, d):
         return "SVR", SVR(C=10, epsilon=0.05, gamma=1.0 / d, tol=1e-3)
     if kind == "gpr":
         k = ConstantKernel(1.0, (1e-6, 1e6)) * RBF(d ** 0.5, (1e-2, 1e4)) + WhiteKernel(0.01, (1e-10, 100))
-        return "GPR", GaussianProcessRegressor(k, normalize_y=True)
+        return "GPR", GaussianProcessRegressor(k, normalize_y=True,
+                                               n_restarts_optimizer=args.peer_restarts,
+                                               random_state=0)
     if xgboost is not None:
         return "xgboost", xgboost.XGBRegressor(n_estimators=300, learning_rate=0.05, max_depth=6,
                                                subsample=0.8, colsample_bytree=0.8, n_jobs=1,

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""`phasebook learn` end to end on a small interface table: help, cv --json, fit, predict,
-importance, screen, plot, the `ml` alias, the issue's exact forms (`learn fit --model gbt|svr|gpr
+"""`phasebook learn` end to end on a small interface table in the documented TBR form (material
+A, material B, temperature, thickness, interlayer, TBR): help, cv --json, fit, predict,
+importance, screen, plot (parity, importance, ablation, overlap; SVG and PNG), the `ml` alias, the issue's exact forms (`learn fit --model gbt|svr|gpr
 --log10-target`, `learn predict` writing `predicted` in the original scale), and exit codes for
 bad usage. Usage: test_ml_cli.py PHASEBOOK"""
 import csv
@@ -59,20 +60,23 @@ with tempfile.TemporaryDirectory() as tmp:
     metals = ["Al", "Cu", "Au", "Pt", "Ti", "Cr", "Ni", "Ag", "Pb", "Bi"]
     subs = ["Si", "SiC", "GaN", "Al2O3", "AlN", "C", "GaAs", "MgO"]
     rng = random.Random(4)
+    # The user's TBR table in the form docs/ml.md documents: material A, material B,
+    # temperature, thickness, interlayer, TBR.
     path = os.path.join(tmp, "tbr.csv")
     with open(path, "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["film", "substrate", "T", "interlayer", "TBR"])
+        w.writerow(["film", "substrate", "T", "thickness_nm", "interlayer", "TBR"])
         for a in metals:
             for b in subs:
                 for T in (100, 300, 500):
                     inter = rng.choice(["yes", "no"])
+                    thick = rng.choice([20, 50, 100])
                     tbr = 5 + 3 * metals.index(a) / 9 + 2 * subs.index(b) / 7 - T / 200
-                    tbr += (1.5 if inter == "yes" else 0) + rng.gauss(0, 0.1)
-                    w.writerow([a, b, T, inter, f"{tbr:.4f}"])
-        w.writerow(["Xq", "Si", 300, "no", "5"])  # unknown element: dropped with its line
+                    tbr += (1.5 if inter == "yes" else 0) + thick / 200 + rng.gauss(0, 0.1)
+                    w.writerow([a, b, T, thick, inter, f"{tbr:.4f}"])
+        w.writerow(["Xq", "Si", 300, 50, "no", "5"])  # unknown element: dropped with its line
     data = ["--data", path, "--target", "TBR", "--formula", "film", "--formula-b", "substrate",
-            "--numeric", "T", "--categorical", "interlayer", "--preset", "basic"]
+            "--numeric", "T,thickness_nm", "--categorical", "interlayer", "--preset", "basic"]
 
     for sub in ("descriptors", "cv", "fit", "predict", "importance", "screen", "plot", "models"):
         p = run(sub, "--help")
@@ -86,6 +90,8 @@ with tempfile.TemporaryDirectory() as tmp:
     names = run("descriptors", *data, "--names").stdout.splitlines()
     check("pair.miedema_enthalpy_kj_mol,pair" in names, "pair descriptors listed")
     check("cond.interlayer=yes,conditions" in names, "one-hot condition listed")
+    check("cond.thickness_nm,conditions" in names and "cond.T,conditions" in names,
+          "numeric conditions listed")
     p = run("descriptors", *data, "-o", os.path.join(tmp, "features.csv"))
     check(":242: dropped" in p.stderr, f"dropped row reported with its line: {p.stderr}")
 
@@ -132,7 +138,9 @@ with tempfile.TemporaryDirectory() as tmp:
           f"screen columns {list(rows[0]) if rows else None}")
     check(all(int(r["n_agree"]) >= 2 for r in rows), "consensus k=2")
 
-    p = run("importance", *data, "--model", "linear", "--by-group", "--folds", "3", "--json")
+    # SVR: bounded predictions (a least-squares fit on collinear descriptor groups makes permutation
+    # drops meaningless).
+    p = run("importance", *data, "--model", "svr", "--by-group", "--folds", "3", "--json")
     imp = json.loads(p.stdout)["permutation"] if p.returncode == 0 else []
     check(imp and imp[0]["name"] in ("conditions", "composition"), f"importance by group {imp}")
     imp_json = os.path.join(tmp, "importance.json")
@@ -168,6 +176,22 @@ with tempfile.TemporaryDirectory() as tmp:
     text = open(ov).read() if os.path.exists(ov) else ""
     check(text.count('<rect class="bar"') == len(subsets), f"overlap bars for {subsets}")
     run("plot", "ablation", imp_json, "-o", ov, code=2)  # no ablation in that JSON
+    # Ablation: CV without each descriptor group and with each alone, one bar per line.
+    p = run("importance", *data, "--model", "svr", "--ablation", "--folds", "3", "--json")
+    abl = json.loads(p.stdout).get("ablation", []) if p.returncode == 0 else []
+    labels = [r["label"] for r in abl]
+    check(any("conditions" in l for l in labels) and len(abl) >= 4, f"ablation rows {labels}")
+    abl_json = os.path.join(tmp, "ablation.json")
+    open(abl_json, "w").write(p.stdout)
+    abl_svg, abl_png = os.path.join(tmp, "ablation.svg"), os.path.join(tmp, "ablation.png")
+    run("plot", "ablation", abl_json, "-o", abl_svg, "-o", abl_png)
+    text = open(abl_svg).read() if os.path.exists(abl_svg) else ""
+    check(text.count('<rect class="bar"') == len(abl), f"ablation bars for {len(abl)} rows")
+    try:
+        w, h = png_size(abl_png)
+        check(w == 720 and h == 100 + 22 * len(abl), f"ablation PNG size {w}x{h}")
+    except (OSError, ValueError, zlib.error) as e:
+        check(False, f"ablation PNG does not decode: {e}")
     run("plot", "parity", path, "-o", svg, code=2)  # no `predicted` column: named in the error
 
     # The issue's forms on a single-material table with a log10 target: fit with each family,
