@@ -49,8 +49,9 @@ async function main() {
   current = page;
   page.setDefaultTimeout(30000);
   const { external, consoleErrors } = watch(page, base);
-  const bandsJob = fixture.jobs.bands;
-  const alJob = fixture.jobs.scf;
+  const bandsJob = fixture.jobs['si-bands'];
+  const alJob = fixture.jobs['al-scf'];
+  const failJob = fixture.jobs['si-fail'];
 
   // 1. The calculations page, as a guest: the Si job, not the Al job on a members-only structure.
   await page.goto(`${base}/`);
@@ -60,7 +61,9 @@ async function main() {
   await page.click('#nav-list a[href="/calculations"]');
   await page.waitForSelector('#calc-table');
   const guestJobs = await page.$$eval('#calc-table tbody tr', (rows) => rows.map((r) => Number(r.dataset.job)));
-  check(guestJobs.length === 1 && guestJobs[0] === bandsJob, `a guest's calculations page lists the Si job only (${guestJobs})`);
+  check(guestJobs.length === 2 && guestJobs[0] === bandsJob && guestJobs[1] === failJob, `a guest's calculations page lists the two Si jobs, not the Al one (${guestJobs})`);
+  const failedRow = await page.$eval(`#calc-table tr[data-job="${failJob}"]`, (tr) => ({ state: tr.dataset.state, reason: tr.cells[4].title }));
+  check(failedRow.state === 'failed' && /SCF not converged/.test(failedRow.reason), `the failed job shows its state and reason ("${failedRow.reason}")`);
   const row = await page.textContent(`#calc-table tr[data-job="${bandsJob}"]`);
   const api = await apiJson(base, `/api/calculations/${bandsJob}`);
   check(/Si/.test(row) && /bands/.test(row) && /indirect/.test(row) && row.includes(String(Number(api.result.gap.gap_ev.toPrecision(4)))), `the row shows formula, task and the indirect gap (${row.replace(/\s+/g, ' ').slice(0, 120)})`);
@@ -88,6 +91,12 @@ async function main() {
   const expected = consoleErrors.findIndex((m) => /status of 404/.test(m));
   check(expected >= 0, 'the browser logged the 404 of the hidden calculation');
   if (expected >= 0) consoleErrors.splice(expected, 1);
+
+  // The failed job's page: its state and reason, no plots.
+  await page.goto(`${base}/calculations/${failJob}`);
+  await page.waitForSelector('main[data-ready="true"] #calc-numbers');
+  const failedPage = await page.textContent('main');
+  check(/failed — SCF not converged/.test(failedPage) && /No result: the job is failed/.test(failedPage) && (await page.locator('#dos-plot, #bands-plot').count()) === 0, 'the failed job\'s page gives its reason and no plots');
 
   // 4. The mining page, as a guest: records, no review buttons.
   const guestRecords = await apiJson(base, '/api/mining/records?state=pending&limit=50');
@@ -133,7 +142,7 @@ async function main() {
 
   // 7. Members see the Al job; the substance page links the Si calculation.
   const memberJobs = await page.evaluate(async () => (await fetch('/api/calculations')).json());
-  check(memberJobs.total === 2, `signed in, the calculations API lists both jobs (${memberJobs.total})`);
+  check(memberJobs.total === 3, `signed in, the calculations API lists all three jobs (${memberJobs.total})`);
   const si = api.job.substance_id;
   await page.goto(`${base}/substances/${si}`);
   await page.waitForSelector(`#substance-calculations a[href="/calculations/${bandsJob}"]`);

@@ -6,13 +6,15 @@ e2e_results.mjs): two real pw.x runs and two real papers.
   shifted 4x4x4 mesh, about 5 s; public.
 - Al (tests/data/calc/Al.cif): an scf run at 15 Ry, about 1 s; its structure is moved into the
   members-only dataset 'lab', so its calculation is hidden from guests.
+- Si again, scf with electron_maxstep=1 and one attempt: pw.x stops unconverged and the job
+  ends `failed` with its reason (about 1 s); public.
 - Two SOFC-Exp full texts (../shared/data/literature_mining, read in place) through
   `mine add` + `mine extract`; the second document is moved into 'lab', so its records are
   hidden from guests.
 - a member (alice) and an editor (erin).
 
   results_fixture.py PHASEBOOK DB   (exit 77 when pw.x is missing)
-Prints a JSON summary: job ids, record ids per document."""
+Prints a JSON summary: job ids and states by batch, record ids per document."""
 import json
 import os
 import shutil
@@ -38,10 +40,10 @@ def build(phasebook, db):
             print(f"SKIP: {os.path.join(TEXTS, p)} is missing (../shared/data)")
             sys.exit(77)
 
-    def pb(*args, stdin=None):
+    def pb(*args, stdin=None, ok=(0,)):
         r = subprocess.run([phasebook, *args], input=stdin, capture_output=True, text=True,
                            timeout=600)
-        if r.returncode != 0:
+        if r.returncode not in ok:
             raise SystemExit(f"phasebook {' '.join(args)}: exit {r.returncode}\n{r.stderr}")
         return r.stdout
 
@@ -52,6 +54,9 @@ def build(phasebook, db):
        "--set", "kpath_density=6", "--poll", "0.2")
     pb("calc", "run", "--db", db, "--formula", "Al", "--task", "scf", "--batch", "al-scf",
        "--set", "ecutwfc=15", "--set", "kmesh=4x4x4", "--poll", "0.2")
+    pb("calc", "run", "--db", db, "--formula", "Si", "--task", "scf", "--batch", "si-fail",
+       "--set", "ecutwfc=20", "--set", "kmesh=4x4x4", "--set", "electron_maxstep=1",
+       "--max-attempts", "1", "--poll", "0.2", ok=(1,))  # exit 1: a job failed
     pb("mine", "add", "--db", db, *[os.path.join(TEXTS, p) for p in PAPERS])
     pb("mine", "extract", "--db", db)
     pb("user", "add", "alice", "--role", "member", "--db", db, stdin=PASSWORD + "\n")
@@ -63,8 +68,8 @@ def build(phasebook, db):
         con.execute("UPDATE mining_document SET dataset = 'lab' WHERE source LIKE ?",
                     ("%" + PAPERS[1],))
     out = {
-        "jobs": {t: i for i, t in con.execute("SELECT id, task FROM calc_job")},
-        "states": dict(con.execute("SELECT task, state FROM calc_job").fetchall()),
+        "jobs": {b: i for i, b in con.execute("SELECT id, batch FROM calc_job")},
+        "states": dict(con.execute("SELECT batch, state FROM calc_job").fetchall()),
         "records": {
             src.rsplit("/", 1)[-1]: [r[0] for r in con.execute(
                 "SELECT r.id FROM mining_record r WHERE r.document_id = ? ORDER BY r.id", (d,))]

@@ -59,15 +59,21 @@ class Calculations(unittest.TestCase):
     def test_list_guest_and_member(self):
         guest = get("/api/calculations").json()
         member = get("/api/calculations", MEMBER).json()
-        self.assertEqual(guest["total"], 1)
-        self.assertEqual([r["formula"] for r in guest["rows"]], ["Si"])
-        self.assertEqual(member["total"], 2)
-        self.assertEqual(sorted(r["formula"] for r in member["rows"]), ["Al", "Si"])
-        # The list agrees with `phasebook calc results`.
+        self.assertEqual(guest["total"], 2)
+        self.assertEqual([(r["formula"], r["state"]) for r in guest["rows"]],
+                         [("Si", "done"), ("Si", "failed")])
+        self.assertEqual(member["total"], 3)
+        self.assertEqual(sorted(r["formula"] for r in member["rows"]), ["Al", "Si", "Si"])
+        # Done jobs agree with `phasebook calc results`, the others with `calc status`.
         cli = {r["job_id"]: r for r in map(json.loads, ts.run(
             "calc", "results", "--db", DB, "--json").splitlines())}
+        status = {r["id"]: r for r in map(json.loads, ts.run(
+            "calc", "status", "--db", DB, "--json").splitlines())}
         for row in member["rows"]:
-            self.assertEqual(row["state"], "done")
+            self.assertEqual(row["state"], status[row["id"]]["state"])
+            if row["state"] != "done":
+                self.assertNotIn(row["id"], cli)
+                continue
             self.assertAlmostEqual(row["energy_ev"], cli[row["id"]]["energy_ev"], places=9)
             self.assertEqual(row["metal"], cli[row["id"]]["metal"])
         al = next(r for r in member["rows"] if r["formula"] == "Al")
@@ -78,17 +84,33 @@ class Calculations(unittest.TestCase):
         # LDA silicon: an indirect gap of about 0.5 eV.
         self.assertGreater(si["band_gap_ev"], 0.35)
         self.assertLess(si["band_gap_ev"], 0.7)
+        # The failed job: its reason, no numbers.
+        failed = guest["rows"][1]
+        self.assertEqual(failed["id"], FIX["jobs"]["si-fail"])
+        self.assertRegex(failed["reason"], r"SCF not converged")
+        self.assertIsNone(failed["energy_ev"])
+
+    def test_failed_job_detail(self):
+        d = get(f"/api/calculations/{FIX['jobs']['si-fail']}").json()
+        self.assertEqual(d["job"]["state"], "failed")
+        self.assertRegex(d["job"]["reason"], r"SCF not converged in 1 steps")
+        self.assertIsNone(d["result"])
+        self.assertNotIn("dos", d)
+        self.assertNotIn("bands", d)
 
     def test_filters_and_paging(self):
         self.assertEqual(get("/api/calculations?task=bands", MEMBER).json()["total"], 1)
-        self.assertEqual(get("/api/calculations?state=failed", MEMBER).json()["total"], 0)
+        self.assertEqual(get("/api/calculations?state=failed", MEMBER).json()["total"], 1)
+        self.assertEqual(get("/api/calculations?state=cancelled", MEMBER).json()["total"], 0)
+        self.assertEqual(get("/api/calculations?code=vasp", MEMBER).json()["total"], 0)
         page = get("/api/calculations?limit=1&offset=1", MEMBER).json()
-        self.assertEqual((page["total"], page["offset"], len(page["rows"])), (2, 1, 1))
+        self.assertEqual((page["total"], page["offset"], len(page["rows"])), (3, 1, 1))
         si = get("/api/calculations").json()["rows"][0]
-        self.assertEqual(get("/api/calculations?substance_id=" + si["substance_id"]).json()["total"], 1)
+        self.assertEqual(get("/api/calculations?substance_id=" + si["substance_id"]).json()["total"], 2)
+        self.assertEqual(get(f"/api/calculations?structure_id={si['structure_id']}&task=bands").json()["total"], 1)
 
     def test_bands_and_dos_detail(self):
-        d = get(f"/api/calculations/{FIX['jobs']['bands']}").json()
+        d = get(f"/api/calculations/{FIX['jobs']['si-bands']}").json()
         self.assertEqual(d["job"]["formula"], "Si")
         self.assertNotIn("source", d["result"])  # no server paths
         bands = d["bands"]
@@ -114,21 +136,21 @@ class Calculations(unittest.TestCase):
         e, t = dos["energies_ev"], dos["total"][0]
         integral = sum((e[i + 1] - e[i]) * (t[i] + t[i + 1]) / 2 for i in range(len(e) - 1))
         self.assertAlmostEqual(integral, 2 * len(lines), delta=0.01)
-        d2 = get(f"/api/calculations/{FIX['jobs']['bands']}?points=200&sigma=0.05").json()
+        d2 = get(f"/api/calculations/{FIX['jobs']['si-bands']}?points=200&sigma=0.05").json()
         self.assertEqual(len(d2["dos"]["energies_ev"]), 200)
         self.assertEqual(d2["dos"]["sigma_ev"], 0.05)
 
     def test_scf_has_dos_but_no_path(self):
-        d = get(f"/api/calculations/{FIX['jobs']['scf']}", MEMBER).json()
+        d = get(f"/api/calculations/{FIX['jobs']['al-scf']}", MEMBER).json()
         self.assertEqual(d["job"]["formula"], "Al")
         self.assertIn("dos", d)
         self.assertNotIn("bands", d)
         self.assertTrue(d["result"]["gap"]["metal"])
 
     def test_restricted_structure_hides_its_calculation(self):
-        r = get(f"/api/calculations/{FIX['jobs']['scf']}")
+        r = get(f"/api/calculations/{FIX['jobs']['al-scf']}")
         error(self, r, 404, r"no calculation")
-        self.assertEqual(get(f"/api/calculations/{FIX['jobs']['scf']}", MEMBER).status, 200)
+        self.assertEqual(get(f"/api/calculations/{FIX['jobs']['al-scf']}", MEMBER).status, 200)
 
     def test_bad_input(self):
         error(self, get("/api/calculations?state=finished"), 400, r"state must be one of")
@@ -137,7 +159,7 @@ class Calculations(unittest.TestCase):
         error(self, get("/api/calculations?structure_id=abc"), 400, r"structure_id")
         error(self, get("/api/calculations/abc"), 404, r"no calculation 'abc'")
         error(self, get("/api/calculations/99999"), 404, r"no calculation '99999'")
-        bands = FIX["jobs"]["bands"]
+        bands = FIX["jobs"]["si-bands"]
         error(self, get(f"/api/calculations/{bands}?sigma=0"), 400, r"sigma must be a number")
         error(self, get(f"/api/calculations/{bands}?sigma=nan"), 400, r"sigma")
         error(self, get(f"/api/calculations/{bands}?points=5"), 400, r"points must be")

@@ -37,7 +37,7 @@ function calcTable(rows: CalcRow[]): HTMLElement {
             h('td', {}, r.formula ? (r.substance_id ? link(`/substances/${r.substance_id}`, formula(r.formula)) : formula(r.formula)) : ''),
             h('td', {}, r.code),
             h('td', {}, r.task),
-            h('td', { title: r.reason ?? '' }, r.state, r.attempts > 1 ? ` (${r.attempts} attempts)` : ''),
+            h('td', { title: r.reason ?? '' }, r.state, r.attempts > 1 ? ` (${r.attempts} attempts)` : '', r.state !== 'done' && r.reason ? h('div', { class: 'reason' }, r.reason) : ''),
             h('td', { class: 'num' }, fmt(r.energy_ev, 10)),
             h('td', { class: 'num' }, fmt(r.energy_per_atom_ev, 8)),
             h('td', { class: 'num' }, fmt(r.fermi_ev, 6)),
@@ -141,9 +141,9 @@ export async function renderCalculation(main: HTMLElement, id: string): Promise<
       { 'aria-labelledby': 'calc-dos-h' },
       h('h2', { id: 'calc-dos-h' }, 'Density of states'),
       d.dos ? h('p', { class: 'summary' }, d.dos.source === 'code' ? 'The total DOS the code wrote.' : `Gaussian broadening (σ = ${d.dos.sigma_ev} eV) of the eigenvalues with their k-point weights.`, ' Energies from the valence-band maximum of an insulator, else the Fermi level.') : '',
-      d.dos ? dosDiv : message('info', 'This result holds no eigenvalues.'),
+      d.dos ? dosDiv : message('info', d.result ? 'This result holds no eigenvalues.' : `No result: the job is ${j.state}.`),
     ),
-    h('section', { 'aria-labelledby': 'calc-bands-h' }, h('h2', { id: 'calc-bands-h' }, 'Band structure'), d.bands ? bandsDiv : message('info', 'No eigenvalues along a k-path: the bands task computes them.')),
+    h('section', { 'aria-labelledby': 'calc-bands-h' }, h('h2', { id: 'calc-bands-h' }, 'Band structure'), d.bands ? bandsDiv : message('info', d.result ? 'No eigenvalues along a k-path: the bands task computes them.' : `No result: the job is ${j.state}.`)),
   );
   if (d.dos || d.bands) {
     const { plotBands, plotDos } = await import('./calcplot');
