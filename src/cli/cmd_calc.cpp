@@ -311,12 +311,13 @@ int run_results(const ListArgs& a) {
     for (const auto& r : results) fmt::print("{}\n", result_json(r).dump());
     return kExitOk;
   }
-  fmt::print("{:>5}  {:<10} {:<6} {:<6} {:>14} {:>12} {:>10} {:>9}  {}\n", "job", "formula", "code",
-             "task", "E (eV)", "E/atom (eV)", "Ef (eV/at)", "gap (eV)", "gap kind");
+  fmt::print("{:>5}  {:<10} {:<6} {:<6} {:>14} {:>12} {:>10} {:>9}  {:<8} {:>7}\n", "job",
+             "formula", "code", "task", "E (eV)", "E/atom (eV)", "Ef (eV/at)", "gap (eV)",
+             "gap kind", "M (uB)");
   for (const auto& r : results) {
     auto g = calc::result_gap(r.result);
-    fmt::print("{:>5}  {:<10} {:<6} {:<6} {:>14.6f} {:>12.6f} {:>10} {:>9}  {}\n", r.job.id,
-               r.job.formula, r.job.code, r.job.task, r.result.energy_ev.value_or(NAN),
+    fmt::print("{:>5}  {:<10} {:<6} {:<6} {:>14.6f} {:>12.6f} {:>10} {:>9}  {:<8} {:>7}\n",
+               r.job.id, r.job.formula, r.job.code, r.job.task, r.result.energy_ev.value_or(NAN),
                r.result.energy_per_atom_ev().value_or(NAN),
                r.formation_energy_ev_per_atom
                    ? fmt::format("{:.4f}", *r.formation_energy_ev_per_atom)
@@ -325,7 +326,8 @@ int run_results(const ListArgs& a) {
                !g          ? "-"
                : g->metal  ? "metal"
                : g->direct ? "direct"
-                           : "indirect");
+                           : "indirect",
+               r.result.magnetization ? fmt::format("{:.3f}", *r.result.magnetization) : "-");
   }
   return kExitOk;
 }
