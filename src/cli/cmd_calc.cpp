@@ -55,7 +55,6 @@ calc::Parameters parameters_from(const std::vector<std::string>& sets) {
 }
 
 int run_prepare(const PrepareArgs& a) {
-  if (a.out.empty() && !a.dry_run) throw InvalidArgument("give -o DIR (or --dry-run)");
   const calc::CodeWriter& writer = calc::find_code(a.code);
   calc::Task task = calc::parse_task(a.task);
   calc::Parameters p = parameters_from(a.sets);
@@ -65,6 +64,7 @@ int run_prepare(const PrepareArgs& a) {
     throw InvalidArgument(
         "give structure files, or --db (with --query) to take them from a database");
   }
+  if (a.out.empty() && !a.dry_run) throw InvalidArgument("give -o DIR (or --dry-run)");
   bool ok = true;
   auto loaded = load_structures(a.files, "", ok);
   // Database structures are read one at a time, as they are needed (thousands of them would
