@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <numeric>
@@ -535,10 +536,16 @@ void add_screen(CLI::App& ml_cmd, std::function<int()>& run) {
   cmd->add_option("-o,--output", a->out, "Output CSV")->required();
   run = [a] {
     if (!std::isnan(a->threshold)) a->options.threshold = a->threshold;
+    // Loaded side by side: parsing a booster's JSON takes about 0.2 s, as long as the rest of a
+    // screen of 80,000 pairs.
+    std::vector<std::future<ml::SavedModel>> loading;
+    for (const auto& path : a->models) {
+      loading.push_back(std::async(std::launch::async, [path] { return ml::load_model(path); }));
+    }
     std::vector<ml::SavedModel> models;
     models.reserve(a->models.size());
+    for (auto& f : loading) models.push_back(f.get());
     std::vector<ml::ScreenModel> refs;
-    for (const auto& path : a->models) models.push_back(ml::load_model(path));
     for (std::size_t i = 0; i < models.size(); ++i) {
       std::string name = std::filesystem::path(a->models[i]).filename().string();
       if (name.empty())
