@@ -118,10 +118,11 @@ class Source {
 // kernel model the squared distance of a pair to a training point t splits accordingly:
 //   d²(ij, t) = RA(i, t) + RB(j, t) + c(i, j) + SP(ij, t)
 // with, in the model's scaled inputs u (u_D(ij) = PD_i + QD_j for the differences),
-//   RA(i, t) = Σ_A (uA_i − u_t)² + Σ_D (PD_i − u_t)²,   RB(j, t) = Σ_B (uB_j − u_t)² − 2 Σ_D u_t
-//   QD_j, c(i, j) = 2 PD_i·QD_j + |QD_j|²,                    SP(ij, t) = Σ_P (uP_ij − u_t)²
-// (SP expanded: |u_t|² goes to RB, |uP_ij|² to c, and a pair costs one dot product over the
-// pair columns per training point).
+//   RA(i, t) = Σ_A (uA_i − u_t)² + Σ_D (PD_i − u_t)²
+//   RB(j, t) = Σ_B (uB_j − u_t)² − 2 Σ_D u_t QD_j
+//   c(i, j)  = 2 PD_i·QD_j + |QD_j|²
+//   SP(ij, t) = Σ_P (uP_ij − u_t)², expanded: |u_t|² goes to RB, |uP_ij|² to c, and the pair
+//   costs one dot product over the pair columns per training point.
 // RA and RB are computed once per material, so a pair costs the few pair columns and one exp per
 // training point instead of every column. PD and QD come from reference pairs: u_D(i, j0) and
 // u_D(i0, j) − u_D(i0, j0). A material with a missing composition value (whose difference
