@@ -8,6 +8,7 @@
 #include <cctype>
 #include <functional>
 #include <set>
+#include <unordered_map>
 
 #include "chem/element.hpp"
 #include "chem/formula.hpp"
@@ -264,6 +265,23 @@ int distinct_elements(const chem::Composition& c) {
   return static_cast<int>(z.size());
 }
 
+// chem::find_element_by_name for a lower-case name, through a hash table built once (the names
+// of every word of every document are looked up).
+const chem::Element* element_by_lower_name(std::string_view name) {
+  static const std::unordered_map<std::string, const chem::Element*> table = [] {
+    std::unordered_map<std::string, const chem::Element*> t;
+    for (int z = 1; z <= 118; ++z) {
+      if (const chem::Element* e = chem::find_element(z)) t.emplace(lower(e->name), e);
+    }
+    for (const char* alias : {"aluminum", "cesium", "sulphur"}) {
+      if (const chem::Element* e = chem::find_element_by_name(alias)) t.emplace(alias, e);
+    }
+    return t;
+  }();
+  const auto it = table.find(std::string(name));
+  return it == table.end() ? nullptr : it->second;
+}
+
 // The formula a name stands for ("nickel" -> Ni, "ceria" -> CeO2); empty when none.
 std::string name_formula(std::string_view word) {
   const std::string w = lower(word);
@@ -271,7 +289,7 @@ std::string name_formula(std::string_view word) {
     if (w == name) return std::string(formula);
   }
   if (w.size() < 4 || kAmbiguousNames.count(w) || kAmbientNames.count(w)) return {};
-  if (const chem::Element* e = chem::find_element_by_name(w)) return std::string(e->symbol);
+  if (const chem::Element* e = element_by_lower_name(w)) return std::string(e->symbol);
   return {};
 }
 
@@ -458,7 +476,7 @@ void add_composition_values(std::string_view text, const std::vector<Token>& tok
 bool cation_word(std::string_view w) {
   const std::string l = lower(w.substr(0, std::min(w.find('('), w.size())));
   if (kCationAdjectives.count(l)) return true;
-  return l.size() >= 4 && !kAmbientNames.count(l) && chem::find_element_by_name(l) != nullptr;
+  return l.size() >= 4 && !kAmbientNames.count(l) && element_by_lower_name(l) != nullptr;
 }
 
 bool word_token(const Token& t) { return t.kind == TokenKind::kWord; }
@@ -476,7 +494,8 @@ std::size_t procedure_mention(std::string_view text, const std::vector<Token>& t
   };
   const std::string l = lower(t.text);
   // A cation word followed by anion (and hydrate) words.
-  if (i + 1 < tokens.size() && word_token(tokens[i + 1]) && cation_word(t.text)) {
+  if (i + 1 < tokens.size() && word_token(tokens[i + 1]) &&
+      kAnionWords.count(lower(tokens[i + 1].text)) && cation_word(t.text)) {
     std::size_t k = i + 1;
     while (k < tokens.size() && word_token(tokens[k]) &&
            (kAnionWords.count(lower(tokens[k].text)) || kHydrateWords.count(tokens[k].text))) {
@@ -506,6 +525,7 @@ std::size_t procedure_mention(std::string_view text, const std::vector<Token>& t
   }
   for (std::string_view role : kRolePrefixes) {
     const std::string_view w = t.text;
+    if (w.find("-support") == std::string_view::npos) break;
     if (w.size() > role.size() + 1 && lower(w.substr(0, role.size())) == role &&
         (w.substr(role.size()) == "-supported" || w.substr(role.size()) == "-support")) {
       add(t.begin, t.end, MentionKind::kRole);
@@ -625,6 +645,22 @@ FormulaCheck check_formula_word(std::string_view word, bool allow_ambient) {
         return r;
       }
       run = 0;
+    }
+  }
+  // A run of two or more lower-case letters that does not finish an element symbol ("Figure",
+  // "Table", "Sample") cannot be a formula: rejected before the parser, which would throw.
+  for (std::size_t k = 0, run = 0; k < word.size(); ++k) {
+    const char c = word[k];
+    if (c < 'a' || c > 'z') {
+      run = 0;
+      continue;
+    }
+    const bool symbol = run == 0 && k > 0 && word[k - 1] >= 'A' && word[k - 1] <= 'Z' &&
+                        chem::find_element(word.substr(k - 1, 2)) != nullptr;
+    if (symbol) continue;
+    if (++run >= 2) {
+      r.reason = "not a formula";
+      return r;
     }
   }
   chem::FormulaOptions options;
@@ -798,14 +834,17 @@ std::vector<Mention> find_mentions(std::string_view text, const std::vector<Toke
     const std::string l = lower(w);
     const bool capitalised_word = w[0] == l[0] || w.size() == 1 || (w[1] >= 'a' && w[1] <= 'z');
     if (capitalised_word) {
-      for (const auto& [name, formula] : kAmbientWords) {
-        if (l == name) {
-          const FormulaCheck f =
-              formula.empty() ? FormulaCheck{} : check_formula_word(formula, true);
-          add(begin, end, std::string(formula), f.reduced,
-              kMediumWords.count(l) ? MentionKind::kMedium : MentionKind::kAmbient, f.elements);
-          return true;
-        }
+      static const std::unordered_map<std::string_view, std::string_view> ambient_words = [] {
+        std::unordered_map<std::string_view, std::string_view> m;
+        for (const auto& [name, formula] : kAmbientWords) m.emplace(name, formula);
+        return m;
+      }();
+      if (const auto it = ambient_words.find(l); it != ambient_words.end()) {
+        const std::string_view formula = it->second;
+        const FormulaCheck f = formula.empty() ? FormulaCheck{} : check_formula_word(formula, true);
+        add(begin, end, std::string(formula), f.reduced,
+            kMediumWords.count(l) ? MentionKind::kMedium : MentionKind::kAmbient, f.elements);
+        return true;
       }
     }
     if (kReagentWords.count(w) || (capitalised_word && kReagentWords.count(l))) {
