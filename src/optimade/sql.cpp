@@ -9,9 +9,11 @@
 #include <cmath>
 #include <cstdio>
 
+#include "chem/element.hpp"
 #include "optimade/ast.hpp"
 #include "optimade/filter.hpp"
 #include "optimade/schema_map.hpp"
+#include "store/repositories.hpp"
 #include "store/sqlite.hpp"
 #include "util/utf8.hpp"
 
@@ -717,13 +719,27 @@ class Translator {
       row_elements.push_back(std::move(needed));
     }
     auto has_item = [&](const Frag& condition) { return expand(has_template, &condition); };
-    // `elements HAS "X"` through the structure_element index.
+    // `elements HAS "X"`: for an element symbol, a test of the structure's element bit mask
+    // (schema 5; one index holds the masks), else through the structure_element index.
     auto element_test = [&](const std::string& element) {
+      const chem::Element* e = chem::find_element(std::string_view(element));
+      if (e != nullptr && e->symbol == element) {
+        const store::ElementMask m = store::element_mask({element});
+        return m.low != 0 ? Frag{"((s.elements_mask_low & ?) != 0)", {m.low}}
+                          : Frag{"((s.elements_mask_high & ?) != 0)", {m.high}};
+      }
       Frag value{"(element = ?)", {element}};
       return expand(find_field(type_, "elements")->list->has, &value);
     };
+    // A row of `elements HAS` that is one element compared for equality.
+    const bool plain_elements =
+        type_ == EntryType::structures && same && f.info.name == "elements" && lists.size() == 1;
+    auto single_element = [&](std::size_t r) {
+      return plain_elements && row_elements[r].size() == 1;
+    };
     // The test for one row, with the elements it implies first (unless it is elements itself).
     auto row_test = [&](std::size_t r) {
+      if (single_element(r)) return element_test(row_elements[r].front());
       Frag test = has_item(rows[r]);
       if (type_ != EntryType::structures || (same && f.info.name == "elements")) return test;
       std::vector<Frag> parts;
@@ -743,9 +759,20 @@ class Translator {
         out = join(std::move(each), " AND ");
         break;
       }
-      case Quantifier::any:
-        out = has_item(join(std::move(rows), " OR "));
+      case Quantifier::any: {
+        bool all_single = true;
+        for (std::size_t r = 0; r < rows.size(); ++r) all_single = all_single && single_element(r);
+        if (all_single) {
+          std::vector<Frag> each;
+          for (std::size_t r = 0; r < rows.size(); ++r) each.push_back(row_test(r));
+          out = text("(");
+          append(out, join(std::move(each), " OR "));
+          out.sql += ')';
+        } else {
+          out = has_item(join(std::move(rows), " OR "));
+        }
         break;
+      }
       case Quantifier::only: {
         // No item outside the values: NOT (an item that matches none of them exists).
         Frag outside = text("NOT ");

@@ -425,7 +425,9 @@ CREATE INDEX structure_system_volume ON structure(crystal_system, volume);
 //   by triggers, so that counting a periodic-table search reads about 100k sets instead of
 //   every structure. Its `dataset` column lets the guest views filter it like the entry tables.
 // - a guest's connection reads the entry tables through views that test `dataset` (server
-//   db_pool.cpp): the search indexes end with the dataset so that its counts stay index-only.
+//   db_pool.cpp): the search indexes end with the dataset so that its counts stay index-only,
+//   and those often combined with elements (number of elements, space group, anonymous
+//   formula, substance for property conditions) carry the element masks.
 constexpr const char* kSchema8 = R"sql(
 CREATE INDEX structure_cell ON structure(a, b, c, alpha, beta, gamma, dataset);
 CREATE INDEX structure_cell_c ON structure(c, a, b, dataset);
@@ -433,9 +435,10 @@ DROP INDEX structure_a;
 CREATE INDEX reference_year_journal ON reference(year, journal, dataset);
 DROP INDEX reference_year;
 DROP INDEX structure_nelements;
-CREATE INDEX structure_nelements ON structure(nelements, dataset);
+CREATE INDEX structure_nelements ON structure(nelements, elements_mask_low, elements_mask_high, dataset);
 DROP INDEX structure_space_group;
-CREATE INDEX structure_space_group ON structure(space_group_number, nelements, dataset);
+CREATE INDEX structure_space_group
+  ON structure(space_group_number, nelements, elements_mask_low, elements_mask_high, dataset);
 DROP INDEX structure_crystal_system;
 DROP INDEX structure_system_volume;
 CREATE INDEX structure_system_volume ON structure(crystal_system, volume, dataset);
@@ -444,11 +447,18 @@ CREATE INDEX structure_pearson ON structure(pearson_symbol, dataset);
 DROP INDEX structure_formula_reduced;
 CREATE INDEX structure_formula_reduced ON structure(chemical_formula_reduced, dataset);
 DROP INDEX structure_formula_anonymous;
-CREATE INDEX structure_formula_anonymous ON structure(chemical_formula_anonymous, dataset);
+CREATE INDEX structure_formula_anonymous
+  ON structure(chemical_formula_anonymous, elements_mask_low, elements_mask_high, dataset);
 DROP INDEX structure_substance;
-CREATE INDEX structure_substance ON structure(substance_id, dataset);
+CREATE INDEX structure_substance
+  ON structure(substance_id, elements_mask_low, elements_mask_high, dataset);
 DROP INDEX structure_reference;
 CREATE INDEX structure_reference ON structure(reference_id, dataset);
+DROP INDEX structure_elements_mask;
+CREATE INDEX structure_elements_mask ON structure(elements_mask_low, elements_mask_high, dataset);
+-- "Structures whose substance has a property in these ranges" reads this index alone.
+DROP INDEX property_kind_value;
+CREATE INDEX property_kind_value ON property(kind, value_si, temperature_K, substance_id, dataset);
 
 CREATE VIRTUAL TABLE reference_author_trigram USING fts5(
   authors, content = 'reference', content_rowid = 'id', tokenize = 'trigram');
