@@ -26,7 +26,8 @@ ordered_json lattice_json(double a, double b, double c, double alpha, double bet
 
 ordered_json embedded_json(const std::string& text) {
   ordered_json j = ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
-  return j.is_discarded() ? ordered_json(text) : j;
+  if (j.is_discarded()) return ordered_json(text);
+  return j;  // moved (a conditional expression would copy it)
 }
 
 ordered_json structure_row_json(const StructureRow& r) {
@@ -180,10 +181,13 @@ std::optional<ordered_json> substance_json(store::Database& db, std::string_view
 
   auto members = ordered_json::array();
   for (const store::MemberRecord& m : repos.substances->members(s->id)) {
-    members.push_back({{"entity_kind", store::to_string(m.entity_kind)},
-                       {"entity_id", m.entity_id},
-                       {"rule", m.rule},
-                       {"numbers", embedded_json(m.numbers_json)}});
+    // Built in place: an initializer list would copy the parsed numbers.
+    ordered_json member;
+    member["entity_kind"] = store::to_string(m.entity_kind);
+    member["entity_id"] = m.entity_id;
+    member["rule"] = m.rule;
+    member["numbers"] = embedded_json(m.numbers_json);
+    members.push_back(std::move(member));
   }
   j["members"] = members;
 
