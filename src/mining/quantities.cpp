@@ -171,6 +171,11 @@ UnitMatch read_unit(std::string_view text, const std::vector<Token>& tokens, std
   const Token& first = tokens[k];
   // At most one space between the number and its unit.
   if (first.begin - number_end > 3) return best;
+  // A line break ends a sentence (a table row), so a unit never continues on the next line.
+  auto line_break = [&](std::size_t from, std::size_t to) {
+    return text.substr(from, to - from).find_first_of("\n\r") != std::string_view::npos;
+  };
+  if (line_break(number_end, first.begin)) return best;
   if (first.kind != TokenKind::kWord) return best;
   if (first.text == "C" || first.text == "C-rate") {
     best.tokens = 1;
@@ -196,6 +201,7 @@ UnitMatch read_unit(std::string_view text, const std::vector<Token>& tokens, std
     if (m > 1) {
       const Token& prev = tokens[k + m - 2];
       if (last.begin - prev.end > 1) break;  // units are written with single spaces
+      if (line_break(prev.end, last.begin)) break;
       if (last.kind == TokenKind::kWord && unit_stop_word(last.text)) break;
       if (last.kind != TokenKind::kWord && last.text != "/") break;
     }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <string>
 
+#include "mining/extract.hpp"
 #include "mining/quantities.hpp"
 
 namespace pb::mining {
@@ -190,6 +191,21 @@ TEST(MiningQuantities, ListedNumbersShareTheUnit) {
 }
 
 // "850-nm-thick GDC": a unit hyphenated to the number and to an adjective.
+// A line ends a sentence (a table row), so a unit on the next line does not belong to the number
+// (found by the mining_text fuzz target: a record's span crossed its sentence).
+TEST(MiningQuantities, UnitsDoNotContinueOnTheNextLine) {
+  const std::string_view text = "Li2S 30\nmAh g\u22121 S cm\u22121";
+  const auto q = find_quantities(text, tokenize(text));
+  for (const Quantity& x : q) {
+    EXPECT_EQ(text.substr(x.begin, x.end - x.begin).find('\n'), std::string_view::npos);
+  }
+  const Extraction ex = extract_text("discharge capacity of 0\nmAh g\u22121 S");
+  for (const MinedRecord& r : ex.records) {
+    EXPECT_LE(r.span.end, r.sentence.end);
+    EXPECT_GE(r.span.begin, r.sentence.begin);
+  }
+}
+
 TEST(MiningQuantities, HyphenatedThickness) {
   // SOFC-Exp PMC3564701 (Ji et al., Nanoscale Res. Lett. 2013, CC BY).
   EXPECT_EQ(quantity_texts("Thin-film fuel cells with 850-nm-thick GDC and 850-nm-thick Sn0.1"),
