@@ -5,7 +5,7 @@ BUILD_DIR  := build/$(PRESET)
 FUZZ_SECONDS ?= 600
 CTEST_JOBS ?= 2
 
-.PHONY: all deps configure build web test demo bench bench-db bench-load bench-calc fuzz format lint clean
+.PHONY: all deps configure build web test demo bench bench-db bench-load bench-calc bench-mining fuzz format lint clean
 
 all: build
 
@@ -73,6 +73,16 @@ bench-calc: deps
 	@cmake --build --preset release --target phasebook
 	@/usr/bin/python3 bench/peer_calc.py build/release
 	@/usr/bin/python3 bench/calc_controller.py build/release
+
+# Literature mining (docs/mining.md): 260,000 abstract-sized documents built in memory from the
+# real corpora, through the whole text pipeline on one and on two threads, with peak memory; then
+# precision/recall/F1 of mentions and values on the held-out test splits.
+bench-mining: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release --target phasebook mining_throughput
+	@for t in 1 2; do /usr/bin/time -f "peak RSS %M KiB, %e s wall" \
+	  build/release/bench/mining_throughput ../shared/data/literature_mining 260000 $$t; done
+	@build/release/bin/phasebook mine evaluate --split test
 
 # libFuzzer (clang): each target for FUZZ_SECONDS, growing its corpus in fuzz/corpus/<target>.
 # The CIF target also reads the cod-tools syntax torture tests in ../shared as seeds.
