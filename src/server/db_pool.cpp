@@ -47,14 +47,14 @@ std::string guest_views(store::Connection& c) {
   view("phase_diagram_boundary",
        owner_public("phase_diagram_boundary.diagram_id", "phase_diagram"));
   view("substance_member",
-       "substance_id IN (SELECT id FROM main.substance WHERE " + pub +
-           ") AND CASE entity_kind"
-           " WHEN 'structure' THEN entity_id IN (SELECT id FROM main.structure WHERE " +
-           pub + ") WHEN 'property' THEN entity_id IN (SELECT id FROM main.property WHERE " + pub +
-           ") ELSE entity_id IN (SELECT p.id FROM main.phase_diagram_phase p JOIN "
-           "main.phase_diagram d ON d.id = p.diagram_id WHERE d." +
+       owner_public("substance_member.substance_id", "substance") +
+           " AND CASE entity_kind WHEN 'structure' THEN " +
+           owner_public("substance_member.entity_id", "structure") + " WHEN 'property' THEN " +
+           owner_public("substance_member.entity_id", "property") +
+           " ELSE EXISTS (SELECT 1 FROM main.phase_diagram_phase p JOIN main.phase_diagram d ON "
+           "d.id = p.diagram_id WHERE p.id = substance_member.entity_id AND d." +
            pub + ") END");
-  view("substance_redirect", "target IN (SELECT id FROM main.substance WHERE " + pub + ")");
+  view("substance_redirect", owner_public("substance_redirect.target", "substance"));
   // Nothing of the editorial and account tables is a guest's business.
   for (const char* t : {"audit_log", "app_user", "auth_token"}) view(t, "0");
   // Every other table with a dataset column (the entry tables, and any added later) filters

@@ -459,6 +459,9 @@ CREATE INDEX structure_elements_mask ON structure(elements_mask_low, elements_ma
 -- "Structures whose substance has a property in these ranges" reads this index alone.
 DROP INDEX property_kind_value;
 CREATE INDEX property_kind_value ON property(kind, value_si, temperature_K, substance_id, dataset);
+-- The linked values of each kind (OPTIMADE _phasebook_property_<kind>) read this index alone.
+DROP INDEX property_substance;
+CREATE INDEX property_substance ON property(substance_id, kind, value_si, dataset);
 
 CREATE VIRTUAL TABLE reference_author_trigram USING fts5(
   authors, content = 'reference', content_rowid = 'id', tokenize = 'trigram');
