@@ -8,34 +8,12 @@
 #include <map>
 #include <set>
 
+#include "plot/chart.hpp"
 #include "util/utf8.hpp"
 
 namespace pb::mining {
 
 namespace {
-
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string csv_field(std::string_view s) {
   if (s.find_first_of(",\"\n") == std::string_view::npos) return std::string(s);
@@ -156,8 +134,8 @@ std::string word_cloud_svg(const std::vector<MaterialFrequency>& items,
       svg += fmt::format(
           "<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"{:.2f}\" fill=\"{}\" "
           "data-count=\"{}\"><title>{}: {} mentions in {} documents</title>{}</text>\n",
-          x, y, size, kColours[i % 8], f.mentions, xml_escape(f.reduced), f.mentions, f.documents,
-          xml_escape(word));
+          x, y, size, kColours[i % 8], f.mentions, plot::escape(f.reduced), f.mentions, f.documents,
+          plot::escape(word));
       done = true;
       ++shown;
     }
