@@ -136,14 +136,16 @@ def tearDownModule():
     shutil.rmtree(DIR)
 
 
-def login(name):
-    r = http(BASE + "/api/login", "POST", {"name": name, "password": PASSWORD})
+def login(name, password=PASSWORD):
+    """Signs in at the server under test (BASE; the web API tests set it too): the login's JSON
+    and the session cookie."""
+    r = http(BASE + "/api/login", "POST", {"name": name, "password": password})
     assert r.status == 200, r.body
     return r.json(), r.headers.get("Set-Cookie").split(";")[0]
 
 
-def bearer(name):
-    return {"Authorization": "Bearer " + login(name)[0]["token"]}
+def bearer(name, password=PASSWORD):
+    return {"Authorization": "Bearer " + login(name, password)[0]["token"]}
 
 
 def check_optimade_error(test, r, status):

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Checks, apiJson, launch, runner, setup, signIn, startServer, watch } from './harness.mjs';
+import { apiJson, checkClean, Checks, finish, launch, runner, setup, signIn, startServer, watch } from './harness.mjs';
 
 const [phasebook, sourceDir, artifacts] = process.argv.slice(2);
 if (!phasebook || !sourceDir || !artifacts) {
@@ -155,20 +155,7 @@ async function main() {
   await page.waitForSelector('main[data-ready="true"] #mining-table');
   check((await page.locator('button[data-review]').count()) === 0, 'after signing out there are no review buttons');
 
-  check(external.length === 0, `no requests to other origins${external.length ? `: ${external.slice(0, 3).join(', ')}` : ''}`);
-  check(consoleErrors.length === 0, `no errors in the browser console${consoleErrors.length ? `: ${consoleErrors.slice(0, 3).join(' | ')}` : ''}`);
+  checkClean(checks, { external, consoleErrors });
 }
 
-try {
-  await main();
-} catch (e) {
-  console.error(`FAIL ${e.stack ?? e}`);
-  if (current) console.error(`page ${current.url()}: ${(await current.textContent('main').catch(() => '')).slice(0, 2000)}`);
-  checks.failures++;
-} finally {
-  if (browser) await browser.close().catch(() => {});
-  if (server && server.exitCode === null) server.kill('SIGTERM');
-  fs.rmSync(tmp, { recursive: true, force: true });
-}
-console.log(checks.failures ? `${checks.failures} check(s) failed` : 'all checks passed');
-process.exit(checks.failures ? 1 : 0);
+await finish(main, checks, tmp, () => ({ browser, server, page: current }));

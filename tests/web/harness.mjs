@@ -1,4 +1,4 @@
-// Shared by the browser tests (e2e.mjs, e2e_editing.mjs) and bench/web_first_page.mjs: checks,
+// Shared by the browser tests (e2e.mjs, e2e_editing.mjs, e2e_results.mjs) and bench/web_first_page.mjs: checks,
 // running the phasebook binary, starting `phasebook serve`, launching Debian's chromium through
 // playwright-core (from web/node_modules).
 import { execFileSync, spawn } from 'node:child_process';
@@ -98,4 +98,32 @@ export function watch(page, base) {
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   return { external, consoleErrors };
+}
+
+/// The last checks of every browser test: the watched page asked no other origin for anything
+/// and logged no error.
+export function checkClean(checks, { external, consoleErrors }) {
+  checks.check(external.length === 0, `no requests to other origins${external.length ? `: ${external.slice(0, 3).join(', ')}` : ''}`);
+  checks.check(consoleErrors.length === 0, `no errors in the browser console${consoleErrors.length ? `: ${consoleErrors.slice(0, 3).join(' | ')}` : ''}`);
+}
+
+/// Runs a browser test's main() and exits 0 (every check passed) or 1. An exception is a failure,
+/// reported with the text of the page then open; `live()` gives { browser, server, page } as they
+/// are at that moment, which are closed, and `tmp` is removed.
+export async function finish(main, checks, tmp, live) {
+  try {
+    await main();
+  } catch (e) {
+    console.error(`FAIL ${e.stack ?? e}`);
+    const { page } = live();
+    if (page) console.error(`page ${page.url()}: ${(await page.textContent('main').catch(() => '')).slice(0, 2000)}`);
+    checks.failures++;
+  } finally {
+    const { browser, server } = live();
+    if (browser) await browser.close().catch(() => {});
+    if (server && server.exitCode === null) server.kill('SIGTERM');
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  console.log(checks.failures ? `${checks.failures} check(s) failed` : 'all checks passed');
+  process.exit(checks.failures ? 1 : 0);
 }

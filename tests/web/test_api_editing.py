@@ -73,20 +73,14 @@ def setUpModule():
     SERVER = ts.Server(DB)
     BASE = SERVER.url
     ts.BASE = BASE
-    EDITOR = {"Authorization": "Bearer " + login("eddie")[0]["token"]}
-    MEMBER = {"Authorization": "Bearer " + login("alice")[0]["token"]}
+    EDITOR = ts.bearer("eddie", PASSWORD)
+    MEMBER = ts.bearer("alice", PASSWORD)
 
 
 def tearDownModule():
     SERVER.stop()
     import shutil
     shutil.rmtree(DIR)
-
-
-def login(name):
-    r = ts.http(BASE + "/api/login", "POST", {"name": name, "password": PASSWORD})
-    assert r.status == 200, r.body
-    return r.json(), r.headers.get("Set-Cookie").split(";")[0]
 
 
 class Ingest(unittest.TestCase):
@@ -126,7 +120,7 @@ class Ingest(unittest.TestCase):
         one = [("nacl.cif", NACL.encode())]
         self.assertEqual(upload(one, {}).status, 401)
         self.assertEqual(upload(one, MEMBER).status, 403)
-        info, cookie = login("eddie")
+        info, cookie = ts.login("eddie", PASSWORD)
         self.assertEqual(upload(one, {"Cookie": cookie}).status, 403)  # no CSRF header
         ok = upload(one, {"Cookie": cookie, "X-CSRF-Token": info["csrf_token"]})
         self.assertEqual(ok.status, 202, ok.body)

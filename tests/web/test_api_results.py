@@ -28,9 +28,10 @@ def setUpModule():
     FIX = results_fixture.build(ts.BIN, DB)
     SERVER = ts.Server(DB)
     BASE = SERVER.url
-    MEMBER = {"Authorization": "Bearer " + login("alice")[0]["token"]}
-    EDITOR = {"Authorization": "Bearer " + login("erin")[0]["token"]}
-    body, COOKIE = login("erin")
+    ts.BASE = BASE  # for ts.login and ts.bearer
+    MEMBER = ts.bearer("alice", PASSWORD)
+    EDITOR = ts.bearer("erin", PASSWORD)
+    body, COOKIE = ts.login("erin", PASSWORD)
     CSRF = body["csrf_token"]
 
 
@@ -38,12 +39,6 @@ def tearDownModule():
     SERVER.stop()
     import shutil
     shutil.rmtree(DIR)
-
-
-def login(name):
-    r = ts.http(BASE + "/api/login", "POST", {"name": name, "password": PASSWORD})
-    assert r.status == 200, r.body
-    return r.json(), r.headers.get("Set-Cookie").split(";")[0]
 
 
 def get(path, headers=None):
