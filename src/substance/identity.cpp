@@ -73,23 +73,37 @@ Host host_of(const chem::Composition& c, const IdentityOptions& o) {
   return h;
 }
 
+namespace {
+
+// The dominant occupant of a non-empty site, the site's total occupancy, and whether the minor
+// species are more than dopants on it (a real solid solution such as Cl/Br 50:50 keeps them).
+struct SiteHost {
+  const crystal::Occupant* top;
+  double total;
+  bool solid_solution;
+};
+
+SiteHost site_host(const crystal::Site& site) {
+  const crystal::Occupant* top = &site.occupants.front();
+  for (const auto& o : site.occupants) {
+    if (o.occupancy.value() > top->occupancy.value()) top = &o;
+  }
+  double total = site.total_occupancy();
+  return {top, total, total - top->occupancy.value() > kSiteDopantShare * total};
+}
+
+}  // namespace
+
 chem::Composition site_host_composition(const crystal::Structure& s) {
   chem::Composition c;
   for (const crystal::Site& site : s.sites) {
     if (site.occupants.empty()) continue;
-    const crystal::Occupant* top = &site.occupants.front();
-    for (const auto& o : site.occupants) {
-      if (o.occupancy.value() > top->occupancy.value()) top = &o;
-    }
-    double total = site.total_occupancy();
-    // Minor species go to the dominant one only when they are dopants on the site; a real
-    // solid solution (Cl/Br 50:50) keeps its species.
-    double minor = total - top->occupancy.value();
+    // Minor species go to the dominant one only when they are dopants on the site.
+    const SiteHost h = site_host(site);
     for (const auto& o : site.occupants) {
       chem::Species plain;
       plain.z = o.species.z;
-      double share =
-          minor <= kSiteDopantShare * total ? (&o == top ? total : 0.0) : o.occupancy.value();
+      double share = h.solid_solution ? o.occupancy.value() : (&o == h.top ? h.total : 0.0);
       if (share > 0) c.add(plain, chem::Amount(chem::Number::approximate(share)));
     }
   }
@@ -108,15 +122,11 @@ Framework host_framework(const crystal::Structure& s, const Host& host) {
     if (site.occupants.empty()) continue;
     // The same choice as site_host_composition: the dominant species when the others are
     // dopants on the site, else every species; a site of dopants only is no part of the host.
-    const crystal::Occupant* top = &site.occupants.front();
-    for (const auto& o : site.occupants) {
-      if (o.occupancy.value() > top->occupancy.value()) top = &o;
-    }
-    double total = site.total_occupancy();
-    bool solid_solution = total - top->occupancy.value() > kSiteDopantShare * total;
+    const SiteHost h = site_host(site);
+    const double total = h.total;
     std::vector<int> kept;
     for (const auto& o : site.occupants) {
-      if ((!solid_solution && &o != top) || is_dopant(o.species.z)) continue;
+      if ((!h.solid_solution && &o != h.top) || is_dopant(o.species.z)) continue;
       if (std::find(kept.begin(), kept.end(), o.species.z) == kept.end())
         kept.push_back(o.species.z);
     }
