@@ -86,6 +86,27 @@ bool is_setting(const std::string& name) {
 
 }  // namespace
 
+nlohmann::ordered_json to_json(const JobRow& j) {
+  using nlohmann::ordered_json;
+  return {{"id", j.id},
+          {"batch", j.batch},
+          {"structure_id", j.structure_id ? ordered_json(*j.structure_id) : ordered_json()},
+          {"substance_id", j.substance_id ? ordered_json(*j.substance_id) : ordered_json()},
+          {"formula", j.formula},
+          {"code", j.code},
+          {"task", j.task},
+          {"state", j.state},
+          {"attempts", j.attempts},
+          {"max_attempts", j.max_attempts},
+          {"runner", j.runner},
+          {"runner_job_id", j.runner_job_id},
+          {"workdir", j.workdir},
+          {"reason", j.reason},
+          {"settings_hash", j.settings_hash},
+          {"parameters", j.parameters},
+          {"history", j.history}};
+}
+
 std::vector<JobRow> list_jobs(store::Database& db, const JobFilter& f) {
   auto st = db.connection().prepare(
       fmt::format("SELECT {} FROM calc_job j LEFT JOIN structure s ON s.id = j.structure_id{} "

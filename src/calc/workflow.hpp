@@ -50,6 +50,9 @@ struct JobFilter {
 
 std::vector<JobRow> list_jobs(store::Database& db, const JobFilter& f = {});
 
+/// Every field of a job as JSON (`calc status --json`; the API leaves out the local ones).
+nlohmann::ordered_json to_json(const JobRow& j);
+
 /// SHA-256 of code, task and the requested parameters: jobs with equal hashes are comparable
 /// (formation energies use references with the same hash).
 std::string settings_hash(std::string_view code, std::string_view task, const Parameters& p);

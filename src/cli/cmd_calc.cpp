@@ -240,23 +240,7 @@ int run_status(const ListArgs& a) {
   auto jobs = calc::list_jobs(db, {a.batch, a.ids, {}});
   if (a.json) {
     for (const auto& j : jobs) {
-      nlohmann::ordered_json o = {
-          {"id", j.id},
-          {"batch", j.batch},
-          {"structure_id", j.structure_id ? nlohmann::json(*j.structure_id) : nlohmann::json()},
-          {"formula", j.formula},
-          {"code", j.code},
-          {"task", j.task},
-          {"state", j.state},
-          {"attempts", j.attempts},
-          {"max_attempts", j.max_attempts},
-          {"runner", j.runner},
-          {"runner_job_id", j.runner_job_id},
-          {"workdir", j.workdir},
-          {"reason", j.reason},
-          {"parameters", j.parameters},
-          {"history", j.history}};
-      fmt::print("{}\n", o.dump());
+      fmt::print("{}\n", calc::to_json(j).dump());
     }
     return kExitOk;
   }

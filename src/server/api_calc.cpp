@@ -177,21 +177,12 @@ double number_param(const Context& ctx, const char* name, double fallback, doubl
   return v;
 }
 
+// A job as the API shows it: without the places on the server's disk (workdir, runner id) and
+// the attempt history.
 ordered_json job_json(const calc::JobRow& j) {
-  return {{"id", j.id},
-          {"batch", j.batch},
-          {"code", j.code},
-          {"task", j.task},
-          {"state", j.state},
-          {"attempts", j.attempts},
-          {"max_attempts", j.max_attempts},
-          {"runner", j.runner},
-          {"structure_id", j.structure_id ? ordered_json(*j.structure_id) : ordered_json()},
-          {"substance_id", j.substance_id ? ordered_json(*j.substance_id) : ordered_json()},
-          {"formula", j.formula},
-          {"settings_hash", j.settings_hash},
-          {"parameters", j.parameters},
-          {"reason", j.reason}};
+  ordered_json o = calc::to_json(j);
+  for (const char* local : {"runner_job_id", "workdir", "history"}) o.erase(local);
+  return o;
 }
 
 // GET /api/calculations/{id}?sigma=0.1&points=1000: the job, its parsed result and, when the
