@@ -4,19 +4,11 @@
 // Exit 0 passed, 1 failed, 77 skipped (no chromium). Screenshots of each page go to ARTIFACT_DIR.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { apiJson, checkClean, Checks, finish, launch, runner, setup, signIn, startServer, watch } from './harness.mjs';
+import { apiJson, begin, checkClean, Checks, finish, launch, runner, signIn, startServer, watch } from './harness.mjs';
 
-const [phasebook, sourceDir, artifacts] = process.argv.slice(2);
-if (!phasebook || !sourceDir || !artifacts) {
-  console.error('usage: node e2e.mjs PHASEBOOK SOURCE_DIR ARTIFACT_DIR');
-  process.exit(2);
-}
-const { chromium, dist } = setup(sourceDir);
+const { phasebook, sourceDir, artifacts, chromium, dist, tmp } = begin('e2e.mjs', 'pb-web-e2e-');
 const TIMEOUT = 30000;
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-web-e2e-'));
-fs.mkdirSync(artifacts, { recursive: true });
 let server = null;
 let browser = null;
 const checks = new Checks();

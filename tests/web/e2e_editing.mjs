@@ -7,18 +7,10 @@
 // Exit 0 passed, 1 failed, 77 skipped (no chromium). Screenshots go to ARTIFACT_DIR.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { apiJson, checkClean, Checks, finish, launch, runner, setup, signIn, startServer, watch } from './harness.mjs';
+import { apiJson, begin, checkClean, Checks, finish, launch, runner, signIn, startServer, watch } from './harness.mjs';
 
-const [phasebook, sourceDir, artifacts] = process.argv.slice(2);
-if (!phasebook || !sourceDir || !artifacts) {
-  console.error('usage: node e2e_editing.mjs PHASEBOOK SOURCE_DIR ARTIFACT_DIR');
-  process.exit(2);
-}
-const { chromium, dist } = setup(sourceDir);
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-web-edit-'));
-fs.mkdirSync(artifacts, { recursive: true });
+const { phasebook, sourceDir, artifacts, chromium, dist, tmp } = begin('e2e_editing.mjs', 'pb-web-edit-');
 const checks = new Checks();
 const check = (ok, what) => checks.check(ok, what);
 const run = runner(phasebook);

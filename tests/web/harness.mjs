@@ -4,6 +4,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -29,6 +30,21 @@ export function setup(sourceDir) {
   }
   const { chromium } = createRequire(path.join(webDir, 'package.json'))('playwright-core');
   return { chromium, dist };
+}
+
+/// The start of a browser test `node SCRIPT PHASEBOOK SOURCE_DIR ARTIFACT_DIR`: its arguments
+/// (exit 2 with the usage when one is missing), setup()'s chromium and web/dist, a fresh temporary
+/// directory named PREFIX... and the artifact directory, created.
+export function begin(script, prefix) {
+  const [phasebook, sourceDir, artifacts] = process.argv.slice(2);
+  if (!phasebook || !sourceDir || !artifacts) {
+    console.error(`usage: node ${script} PHASEBOOK SOURCE_DIR ARTIFACT_DIR`);
+    process.exit(2);
+  }
+  const { chromium, dist } = setup(sourceDir);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.mkdirSync(artifacts, { recursive: true });
+  return { phasebook, sourceDir, artifacts, chromium, dist, tmp };
 }
 
 export class Checks {
