@@ -12,6 +12,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "ml/cv.hpp"
@@ -327,14 +328,17 @@ void add_fit(CLI::App& ml_cmd, std::function<int()>& run) {
   add_data_options(cmd, *d, true);
   add_model_options(cmd, *m, true);
   cmd->add_option("-o,--output", *out, "Model directory")->required();
-  cmd->add_flag("--cv", *with_cv, "Cross-validate first and store the figures in the model");
+  cmd->add_flag("--cv", *with_cv,
+                "Cross-validate first and store the figures in the model, the out-of-fold "
+                "predictions in MODEL/cv_predictions.csv (as `cv --predictions`)");
   run = [d, m, out, with_cv] {
     Loaded l = load(*d);
     ml::PipelineConfig config = pipeline_of(*m, *d);
     std::string metrics = "{}";
+    std::optional<ml::CvResult> cv_result;
     if (*with_cv) {
       ml::CvOptions cv = cv_of(*m);
-      ml::CvResult r = ml::cross_validate(l.data, config, cv);
+      ml::CvResult& r = cv_result.emplace(ml::cross_validate(l.data, config, cv));
       print_cv(r, l.data, cv, config.kind);
       nlohmann::ordered_json j = cv_json(r);
       j["grouped"] = cv.grouped;
@@ -347,6 +351,14 @@ void add_fit(CLI::App& ml_cmd, std::function<int()>& run) {
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     model.metrics_json = metrics;
     ml::save_model(model, *out);
+    // The parity plot of `phasebook serve --models` (docs/api.md) draws these points; a refit
+    // without --cv leaves no stale ones behind.
+    const auto oof = std::filesystem::path(*out) / "cv_predictions.csv";
+    if (cv_result) {
+      write_predictions(oof.string(), l.data, *cv_result);
+    } else {
+      std::filesystem::remove(oof);
+    }
     fmt::print("{}: fitted on {} rows x {} features in {:.2f} s -> {}\n", config.kind,
                l.data.x.rows, l.data.names.size(), s, *out);
     for (const auto& [k, v] : model.pipeline.regressor().fitted()) {

@@ -34,6 +34,12 @@ Runner add_serve_command(CLI::App& app) {
       ->check(CLI::Range(1, 100000));
   cmd->add_option("--web", o->web_dir,
                   "Directory of the built web UI served at / (default: the build's web/dist)");
+  cmd->add_option("--models", o->models_dir,
+                  "Publish read-only the model directories of `learn fit` (and the CSVs of "
+                  "`learn screen`) in this directory under /api/models")
+      ->check(CLI::ExistingDirectory);
+  cmd->add_flag("--models-members-only", o->models_members_only,
+                "Show the published models and screens to signed-in members only");
   // Hidden: registers /api/_test/sleep for the graceful-shutdown test.
   cmd->add_flag("--test-endpoints", o->test_endpoints)->group("");
   return [db, o]() {

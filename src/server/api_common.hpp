@@ -1,7 +1,7 @@
 #pragma once
 /// Internal to pb_server: helpers the native API's handler files share (api_routes.cpp,
-/// api_editing.cpp, api_ingest.cpp, api_calc.cpp, api_mining.cpp). Includes cpp-httplib through
-/// http.hpp.
+/// api_editing.cpp, api_ingest.cpp, api_calc.cpp, api_mining.cpp, api_models.cpp). Includes
+/// cpp-httplib through http.hpp.
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -35,11 +35,14 @@ void add_ingest_routes(httplib::Server& http, ServerState& state);
 void add_calc_routes(httplib::Server& http, ServerState& state);
 /// Mined records and their review (api_mining.cpp).
 void add_mining_routes(httplib::Server& http, ServerState& state);
+/// Saved ML models and screening results of `serve --models DIR` (api_models.cpp).
+void add_model_routes(httplib::Server& http, ServerState& state);
 
 /// OpenAPI path items of the routes above, merged into /api/openapi.json.
 nlohmann::ordered_json editing_openapi_paths();
 nlohmann::ordered_json ingest_openapi_paths();
 nlohmann::ordered_json calc_openapi_paths();
 nlohmann::ordered_json mining_openapi_paths();
+nlohmann::ordered_json models_openapi_paths();
 
 }  // namespace pb::server

@@ -575,7 +575,7 @@ ordered_json openapi() {
       {"/api/tokens", {{"post", op("A new API token (member and above)")}}},
   };
   for (const auto& extra : {editing_openapi_paths(), ingest_openapi_paths(), calc_openapi_paths(),
-                            mining_openapi_paths()}) {
+                            mining_openapi_paths(), models_openapi_paths()}) {
     for (auto it = extra.begin(); it != extra.end(); ++it) paths[it.key()] = it.value();
   }
   return {{"openapi", "3.0.3"},
@@ -605,6 +605,7 @@ void add_api_routes(httplib::Server& http, ServerState& state) {
   add_ingest_routes(http, state);
   add_calc_routes(http, state);
   add_mining_routes(http, state);
+  add_model_routes(http, state);
   get(R"(/api/structures/([^/.]+)(\.cif|\.poscar|\.json)?)", structure);
   get(R"(/api/references/([^/]+))", reference);
   get("/api/phase-diagrams", phase_diagrams);

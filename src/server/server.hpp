@@ -27,7 +27,11 @@ struct ServeOptions {
   int default_page_limit = 20;
   /// The built web UI served at `/`; empty: the build's web/dist (docs/web.md).
   std::filesystem::path web_dir;
-  bool test_endpoints = false;  ///< /api/_test/sleep, for the shutdown test
+  /// Saved ML models (`learn fit` directories) and `learn screen` CSVs published read-only under
+  /// /api/models and /api/screens; empty: none (docs/api.md, "Models").
+  std::filesystem::path models_dir;
+  bool models_members_only = false;  ///< every published model and screen for members only
+  bool test_endpoints = false;       ///< /api/_test/sleep, for the shutdown test
   /// Called once the socket listens, with the URL ("http://127.0.0.1:8080").
   std::function<void(const std::string&)> on_listening;
 };
