@@ -321,6 +321,10 @@ int run_mentions(const MineOptions& o) {
   }
   if (!o.json) {
     for (const auto& [k, a] : abbreviations) {
+      if (k.ends_with(" =")) {  // the document's formula with a composition variable
+        fmt::print("composition variable {} of {}\n", k.substr(0, 1), a.formula);
+        continue;
+      }
       fmt::print(
           "abbreviation {} = {}{}\n", k, a.long_form,
           a.material ? " (material" + (a.formula.empty() ? "" : ": " + a.formula) + ")" : "");
@@ -454,7 +458,7 @@ std::string current_user(const MineOptions& o) {
 
 int run_publish(const MineOptions& o) {
   store::Database db = open_database(o.db);
-  const mining::PublishReport r = mining::publish_records(db);
+  const mining::PublishReport r = mining::publish_records(db, {}, current_user(o));
   if (o.json) {
     fmt::print("{}\n", ordered_json{{"published", r.published},
                                     {"already", r.already},
@@ -678,11 +682,13 @@ Runner add_mine_command(CLI::App& app) {
     }
     if (edit->parsed()) {
       store::Database db = open_database(o->db);
+      std::vector<std::pair<std::string, std::string>> edits;
       for (const std::string& e : o->edits) {
         const auto eq = e.find('=');
         if (eq == std::string::npos) throw InvalidArgument("'" + e + "': expected FIELD=VALUE");
-        mining::edit_record(db, o->one_id, e.substr(0, eq), e.substr(eq + 1), current_user(*o));
+        edits.emplace_back(e.substr(0, eq), e.substr(eq + 1));
       }
+      mining::edit_record(db, o->one_id, edits, current_user(*o));  // all fields or none
       fmt::print("record {} edited\n", o->one_id);
       return kExitOk;
     }

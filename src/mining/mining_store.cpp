@@ -2,7 +2,9 @@
 // records with their curation state, and the audit of every editorial change.
 #include "mining/mining_store.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "store/ingest_cif.hpp"
 #include "store/property_kinds.hpp"
@@ -109,6 +111,7 @@ ordered_json record_state_json(const RecordRow& row) {
   j["conditions"] = ordered_json::parse(row.conditions_json, nullptr, false);
   j["restricted"] = row.restricted;
   j["substance_id"] = row.substance_id ? ordered_json(*row.substance_id) : ordered_json();
+  j["property_id"] = row.property_id ? ordered_json(*row.property_id) : ordered_json();
   return j;
 }
 
@@ -353,12 +356,74 @@ void set_record_state(store::Database& db, std::int64_t id, std::string_view sta
   tx.commit();
 }
 
-void edit_record(store::Database& db, std::int64_t id, std::string_view field,
-                 std::string_view value, std::string_view user) {
+namespace {
+
+// Processing and set-up conditions with a known dimension: their value must be a quantity of that
+// dimension ("1473 K", "1200 °C", "12 h", "10 mm"), so a typo is refused instead of stored.
+constexpr std::pair<std::string_view, std::string_view> kConditionUnits[] = {
+    {"sintering_temperature", "K"}, {"sintering_time", "s"},  {"calcination_temperature", "K"},
+    {"calcination_time", "s"},      {"pellet_diameter", "m"}, {"pellet_thickness", "m"},
+    {"annealing_temperature", "K"}, {"annealing_time", "s"},
+};
+
+void check_condition(std::string_view key, const std::string& value) {
+  if (key.empty() || !(key[0] >= 'a' && key[0] <= 'z') ||
+      key.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string_view::npos) {
+    throw InvalidArgument(
+        "condition names are lower-case words with '_' (e.g. "
+        "condition.sintering_temperature), not '" +
+        std::string(key) + "'");
+  }
+  if (value.empty()) return;
+  for (const auto& [name, unit] : kConditionUnits) {
+    if (name != key) continue;
+    const std::vector<Quantity> q = find_quantities(value, tokenize(value));
+    if (q.empty() || !q[0].unit || !units::convertible(*q[0].unit, units::parse_unit(unit))) {
+      throw InvalidArgument(std::string(key) + " must be a value with a unit of " +
+                            (unit == "K"   ? "temperature (K or °C)"
+                             : unit == "s" ? "time (h, min, s)"
+                                           : "length (mm, cm, µm)") +
+                            ", got '" + value + "'");
+    }
+  }
+}
+
+double parse_temperature(const std::string& v) {
+  std::size_t used = 0;
+  double t = 0;
+  try {
+    t = std::stod(v, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != v.size() || !(t > 0 && t < 1e5)) {
+    throw InvalidArgument("temperature is a number of kelvin above 0, got '" + v + "'");
+  }
+  return t;
+}
+
+// A value as written, re-read with the extraction rules (so that "1.2 × 10−3" works here too),
+// in the property's canonical unit; refused when it is not a number with a unit of that dimension.
+double si_value(const std::string& value_text, const std::string& unit_text,
+                std::string_view property) {
+  const std::string text = value_text + " " + unit_text;
+  const std::vector<Quantity> q = find_quantities(text, tokenize(text));
+  if (q.empty() || !q[0].unit || q[0].value_text.empty()) {
+    throw InvalidArgument("'" + text + "' is not a value with a unit");
+  }
+  const units::Unit target = units::parse_unit(canonical_unit(property));
+  if (!units::convertible(*q[0].unit, target)) {
+    throw InvalidArgument("'" + unit_text + "' is not a unit of " + std::string(property) + " (" +
+                          std::string(canonical_unit(property)) + ")");
+  }
+  return units::convert(q[0].value, *q[0].unit, target);
+}
+
+// One field of edit_record inside the caller's transaction; returns false when the field is not
+// a data edit (the visibility flag), which leaves the curation state as it is.
+bool edit_field(store::Database& db, std::int64_t id, const RecordRow& before,
+                std::string_view field, const std::string& v) {
   store::Connection& c = db.connection();
-  store::Transaction tx(c);
-  const RecordRow before = get_record(db, id);
-  const std::string v(value);
   auto update = [&](const std::string& sql, auto&&... args) {
     store::Statement st = c.prepare(sql);
     int k = 1;
@@ -373,33 +438,44 @@ void edit_record(store::Database& db, std::int64_t id, std::string_view field,
     update("UPDATE mining_record SET material_formula = ?, material_reduced = ? WHERE id = ?", v,
            f.accepted ? f.reduced : v);
   } else if (field == "property") {
-    update("UPDATE mining_record SET property = ?, unit_si = ? WHERE id = ?", v,
-           std::string(canonical_unit(v)));
+    if (v.empty() || v.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos) {
+      throw InvalidArgument("property is a kind name such as ionic_conductivity, got '" + v + "'");
+    }
+    // The value moves to the new kind's unit; a kind of another dimension is refused.
+    update("UPDATE mining_record SET property = ?, unit_si = ?, value_si = ? WHERE id = ?", v,
+           std::string(canonical_unit(v)),
+           si_value(before.record.value_as_given, before.record.unit_as_given, v));
   } else if (field == "value" || field == "unit") {
     const std::string value_text = field == "value" ? v : before.record.value_as_given;
     const std::string unit_text = field == "unit" ? v : before.record.unit_as_given;
-    // Re-read the value with the extraction rules so that "1.2 × 10−3" works here too.
-    const std::vector<Quantity> q =
-        find_quantities(value_text + " " + unit_text, tokenize(value_text + " " + unit_text));
-    if (q.empty() || !q[0].unit) {
-      throw InvalidArgument("'" + value_text + " " + unit_text + "' is not a value with a unit");
-    }
-    const units::Unit target = units::parse_unit(canonical_unit(before.record.property));
-    const double si = units::convert(q[0].value, *q[0].unit, target);  // throws on wrong dimension
     update(
         "UPDATE mining_record SET value_as_given = ?, unit_as_given = ?, value_si = ? WHERE id = ?",
-        value_text, unit_text, si);
+        value_text, unit_text, si_value(value_text, unit_text, before.record.property));
   } else if (field == "temperature") {
-    update("UPDATE mining_record SET temperature_K = ? WHERE id = ?", std::stod(v));
+    if (v.empty()) {
+      update("UPDATE mining_record SET temperature_K = NULL WHERE id = ?");
+    } else {
+      update("UPDATE mining_record SET temperature_K = ? WHERE id = ?", parse_temperature(v));
+    }
   } else if (field == "substance") {
-    update("UPDATE mining_record SET substance_id = ? WHERE id = ?", v);
+    if (v.empty()) {
+      update("UPDATE mining_record SET substance_id = NULL WHERE id = ?");
+    } else {
+      store::Statement known = c.prepare("SELECT count(*) FROM substance WHERE id = ?");
+      known.bind(1, v);
+      known.step();
+      if (known.column_int64(0) == 0) throw InvalidArgument("no substance '" + v + "'");
+      update("UPDATE mining_record SET substance_id = ? WHERE id = ?", v);
+    }
   } else if (field == "restricted") {
     if (v != "true" && v != "false") throw InvalidArgument("restricted is true or false");
     update("UPDATE mining_record SET restricted = ? WHERE id = ?", std::int64_t{v == "true"});
+    return false;
   } else if (field.starts_with("condition.")) {
+    const std::string key(field.substr(10));
+    check_condition(key, v);
     ordered_json j = ordered_json::parse(before.conditions_json, nullptr, false);
     if (!j.is_object()) j = ordered_json::object();
-    const std::string key(field.substr(10));
     if (v.empty()) {
       j.erase(key);
     } else {
@@ -411,13 +487,35 @@ void edit_record(store::Database& db, std::int64_t id, std::string_view field,
                           "'; fields: material, formula, property, value, unit, temperature, "
                           "substance, restricted, condition.NAME");
   }
-  update(
-      "UPDATE mining_record SET state = 'edited', updated_at = "
-      "strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?");
-  const RecordRow after = get_record(db, id);
-  audit(c, id, user, "edit " + std::string(field), record_state_json(before).dump(),
-        record_state_json(after).dump(), "");
-  tx.commit();
+  return true;
+}
+
+}  // namespace
+
+void edit_record(store::Database& db, std::int64_t id, std::string_view field,
+                 std::string_view value, std::string_view user) {
+  edit_record(db, id, {{std::string(field), std::string(value)}}, user);
+}
+
+void edit_record(store::Database& db, std::int64_t id,
+                 const std::vector<std::pair<std::string, std::string>>& edits,
+                 std::string_view user) {
+  store::Connection& c = db.connection();
+  store::Transaction tx(c);
+  for (const auto& [field, value] : edits) {
+    const RecordRow before = get_record(db, id);
+    if (edit_field(db, id, before, field, value)) {
+      store::Statement st = c.prepare(
+          "UPDATE mining_record SET state = 'edited', updated_at = "
+          "strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?");
+      st.bind(1, id);
+      st.run();
+    }
+    const RecordRow after = get_record(db, id);
+    audit(c, id, user, "edit " + field, record_state_json(before).dump(),
+          record_state_json(after).dump(), "");
+  }
+  tx.commit();  // every field or none
 }
 
 std::vector<RecordAudit> record_audit(store::Database& db, std::int64_t id) {
@@ -434,8 +532,16 @@ std::vector<RecordAudit> record_audit(store::Database& db, std::int64_t id) {
   return out;
 }
 
-PublishReport publish_records(store::Database& db) {
+PublishReport publish_records(store::Database& db, const std::vector<std::int64_t>& ids,
+                              std::string_view user) {
   PublishReport report;
+  for (std::int64_t id : ids) {
+    const RecordRow row = get_record(db, id);  // NotFound before anything is written
+    if (row.state != "accepted" && row.state != "edited") {
+      throw InvalidArgument("record " + std::to_string(id) + " is " + row.state +
+                            "; only accepted or edited records are published");
+    }
+  }
   store::Connection& c = db.connection();
   store::Repositories repos = store::make_repositories(db);
   {
@@ -444,6 +550,7 @@ PublishReport publish_records(store::Database& db) {
       RecordFilter f;
       f.state = std::string(state);
       for (const RecordRow& row : list_records(db, f)) {
+        if (!ids.empty() && std::find(ids.begin(), ids.end(), row.id) == ids.end()) continue;
         if (row.property_id) {
           ++report.already;
           continue;
@@ -485,6 +592,9 @@ PublishReport publish_records(store::Database& db) {
         store::Statement st = c.prepare("UPDATE mining_record SET property_id = ? WHERE id = ?");
         st.bind(1, ins.id).bind(2, row.id);
         st.run();
+        audit(c, row.id, user, "publish", record_state_json(row).dump(),
+              record_state_json(get_record(db, row.id)).dump(),
+              "property " + std::to_string(ins.id) + " in dataset " + p.dataset);
         ++report.published;
       }
     }
@@ -492,9 +602,24 @@ PublishReport publish_records(store::Database& db) {
   }
   store::link_properties(db);
   store::Transaction tx(c);
+  // Records that get their substance from the link are audited one by one.
+  std::vector<RecordRow> unlinked;
+  {
+    store::Statement st = c.prepare(
+        "SELECT r.id FROM mining_record r JOIN property p ON p.id = r.property_id WHERE "
+        "r.substance_id IS NULL AND p.substance_id IS NOT NULL");
+    std::vector<std::int64_t> found;
+    while (st.step()) found.push_back(st.column_int64(0));
+    for (std::int64_t id : found) unlinked.push_back(get_record(db, id));
+  }
   c.exec(
       "UPDATE mining_record SET substance_id = (SELECT substance_id FROM property p WHERE p.id = "
       "mining_record.property_id) WHERE property_id IS NOT NULL AND substance_id IS NULL");
+  for (const RecordRow& before : unlinked) {
+    const RecordRow after = get_record(db, before.id);
+    audit(c, before.id, user, "link substance", record_state_json(before).dump(),
+          record_state_json(after).dump(), "by the identity rules of link_properties");
+  }
   report.linked = static_cast<std::size_t>(
       c.query_int64("SELECT count(*) FROM mining_record WHERE property_id IS NOT NULL AND "
                     "substance_id IS NOT NULL")

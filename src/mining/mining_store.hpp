@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "mining/document.hpp"
@@ -89,10 +90,18 @@ void set_record_state(store::Database& db, std::int64_t id, std::string_view sta
                       std::string_view user, std::string_view note = {});
 
 /// Edits one field of a record and marks it `edited` (audited). Fields: material, formula,
-/// property, value, unit, temperature (K), substance (an id), restricted (true/false), and
-/// `condition.NAME` (any condition, e.g. condition.sintering_temperature).
+/// property (the value is converted to the new kind's unit), value, unit (re-read; a unit of
+/// another dimension is refused), temperature (K, empty clears), substance (an existing
+/// substance id, empty clears), restricted (true/false; changes visibility, not the state) and
+/// `condition.NAME` (any condition, empty removes it; sintering/calcination/annealing
+/// temperature and time and pellet diameter/thickness must be quantities of that dimension).
+/// Throws InvalidArgument (nothing written) on a bad field or value.
 void edit_record(store::Database& db, std::int64_t id, std::string_view field,
                  std::string_view value, std::string_view user);
+/// Several fields in one transaction, one audit row each: all are written or none.
+void edit_record(store::Database& db, std::int64_t id,
+                 const std::vector<std::pair<std::string, std::string>>& edits,
+                 std::string_view user);
 
 /// An audit entry of a record.
 struct RecordAudit {
@@ -119,8 +128,12 @@ inline constexpr std::string_view kRestrictedDataset = "mining-restricted";
 
 /// Turns accepted and edited records into properties (dataset kRestrictedDataset when
 /// restricted, else "public"), with a reference from the document's DOI, then links properties to
-/// substances (store::link_properties) and copies the substance back to the record.
-PublishReport publish_records(store::Database& db);
+/// substances (store::link_properties) and copies the substance back to the record. With `ids`
+/// only those records (each must exist and be accepted or edited: NotFound / InvalidArgument
+/// before anything is written). Each publication and each substance link found is audited under
+/// `user`.
+PublishReport publish_records(store::Database& db, const std::vector<std::int64_t>& ids = {},
+                              std::string_view user = "phasebook");
 
 /// Stores a document's class label.
 void set_document_class(store::Database& db, std::int64_t id, std::string_view label, double score,

@@ -117,6 +117,80 @@ TEST_F(MiningStoreTest, ExtractCurateAndPublish) {
   EXPECT_NE(p->conditions_json.find("sintering_temperature"), std::string::npos);
 }
 
+// The curation the web review queue uses too (POST /api/mining/records/{id}/edit, /publish):
+// several fields in one transaction, refused values leave the record as it was, the substance
+// must exist, and publishing chosen records audits each one.
+TEST_F(MiningStoreTest, EditsAreAllOrNoneAndPublishIsAudited) {
+  store::Database db = store::Database::open(dir_ / "m.db");
+  add_document(db, read_document_file(kData / "llzo_jats.xml"));
+  extract_documents(db);
+  RecordFilter f;
+  f.property = "activation_energy";
+  const RecordRow ea = list_records(db, f).at(0);
+  db.connection().exec(
+      "INSERT INTO substance(id, host_formula) VALUES ('pbs-llzo', 'Li7La3Zr2O12')");
+
+  // The third field is refused: nothing of the first two is written, no audit row.
+  using Edits = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_THROW(
+      edit_record(db, ea.id,
+                  Edits{{"value", "0.40"}, {"temperature", "300"}, {"substance", "pbs-x"}}, "ben"),
+      InvalidArgument);
+  for (const auto& [field, value] : Edits{{"value", "abc"},
+                                          {"temperature", "300 K"},
+                                          {"temperature", "-4"},
+                                          {"condition.sintering_temperature", "12 mm"},
+                                          {"condition.sintering_time", "1473 K"},
+                                          {"condition.pellet_diameter", "ten"},
+                                          {"condition.Not A Name", "1"},
+                                          {"property", "ionic_conductivity"}}) {
+    EXPECT_THROW(edit_record(db, ea.id, field, value, "ben"), InvalidArgument) << field;
+  }
+  EXPECT_EQ(get_record(db, ea.id).record.value_as_given, ea.record.value_as_given);
+  EXPECT_EQ(get_record(db, ea.id).state, "pending");
+  EXPECT_TRUE(record_audit(db, ea.id).empty());
+
+  edit_record(db, ea.id,
+              Edits{{"value", "0.40"},
+                    {"temperature", "300"},
+                    {"substance", "pbs-llzo"},
+                    {"condition.sintering_temperature", "1200 °C"},
+                    {"condition.sintering_time", "12 h"},
+                    {"condition.pellet_diameter", "10 mm"}},
+              "ben");
+  const RecordRow edited = get_record(db, ea.id);
+  EXPECT_EQ(edited.state, "edited");
+  EXPECT_NEAR(*edited.record.value_si, 0.40, 1e-12);
+  EXPECT_NEAR(*edited.record.temperature_K, 300, 1e-12);
+  EXPECT_EQ(edited.substance_id, "pbs-llzo");
+  EXPECT_EQ(record_audit(db, ea.id).size(), 6u);
+  // Visibility is not a data edit: an accepted record stays accepted.
+  set_record_state(db, ea.id, "accepted", "ada");
+  edit_record(db, ea.id, "restricted", "true", "ada");
+  EXPECT_EQ(get_record(db, ea.id).state, "accepted");
+
+  // Only the named records; a pending one is refused before anything is written.
+  f.property = "ionic_conductivity";
+  const RecordRow pending = list_records(db, f).at(0);
+  EXPECT_THROW(publish_records(db, {ea.id, pending.id}, "ada"), InvalidArgument);
+  EXPECT_FALSE(get_record(db, ea.id).property_id);
+  EXPECT_THROW(publish_records(db, {999999}, "ada"), NotFound);
+  const PublishReport pub = publish_records(db, {ea.id}, "ada");
+  EXPECT_EQ(pub.published, 1u);
+  const RecordRow published = get_record(db, ea.id);
+  ASSERT_TRUE(published.property_id);
+  const auto p = store::make_repositories(db).properties->get(*published.property_id);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->substance_id, "pbs-llzo");
+  EXPECT_EQ(p->dataset, kRestrictedDataset);
+  EXPECT_EQ(p->temperature_K, 300);
+  const auto audit = record_audit(db, ea.id);
+  EXPECT_EQ(audit.back().action, "publish");
+  EXPECT_EQ(audit.back().user, "ada");
+  EXPECT_EQ(audit.back().note, "property " + std::to_string(*published.property_id) +
+                                   " in dataset " + std::string(kRestrictedDataset));
+}
+
 TEST_F(MiningStoreTest, FrequenciesWordCloudAndSetCover) {
   store::Database db = store::Database::open(dir_ / "m.db");
   for (const char* f : {"llzo_jats.xml", "nasicon_cathode_note.html", "elsevier_fulltext.xml",
