@@ -1,5 +1,5 @@
 // `phasebook learn` (alias `ml`): descriptors, cross-validation, fitting, prediction, importance
-// and screening on CSV data (docs/ml.md).
+// and screening on CSV data or on the property values of a database (docs/ml.md).
 #include <fmt/core.h>
 
 #include <CLI/CLI.hpp>
@@ -17,21 +17,82 @@
 #include "cli/commands.hpp"
 #include "ml/cv.hpp"
 #include "ml/dataset.hpp"
+#include "ml/db_dataset.hpp"
 #include "ml/featurizer.hpp"
 #include "ml/importance.hpp"
 #include "ml/pipeline.hpp"
 #include "ml/plots.hpp"
 #include "ml/screen.hpp"
 #include "plot/chart.hpp"
+#include "store/database.hpp"
 #include "util/error.hpp"
 
 namespace pb::cli {
 
 namespace {
 
+// A table from a database: `--db FILE --property NAME [--unit U] [--dataset SEL]...`.
+struct DbArgs {
+  std::string db;
+  ml::DbQuery query;
+  bool no_structures = false;
+};
+
+void add_db_options(CLI::App* cmd, DbArgs& a, bool required) {
+  auto* db = cmd->add_option("--db", a.db,
+                             "Phasebook database: learn from the values of one property kind "
+                             "(with --property) instead of a CSV");
+  db->check(CLI::ExistingFile);
+  auto* p = cmd->add_option("--property", a.query.property,
+                            "Property kind of the target, e.g. ionic_conductivity (with --db)");
+  if (required) {
+    db->required();
+    p->required();
+  }
+  cmd->add_option("--unit", a.query.unit,
+                  "Unit of the target column (with --db; default the kind's stored unit)");
+  cmd->add_option("--dataset", a.query.datasets,
+                  "Datasets to read (with --db; repeat): public (every public dataset, the "
+                  "default), members (every members-only dataset) or a dataset name")
+      ->allow_extra_args(false);
+  cmd->add_flag("--no-structures", a.no_structures,
+                "With --db: no structure per substance (no structure descriptors)");
+}
+
+// Reads the values of a database as a table; reports what was found and left out on stderr.
+ml::Table database_table(DbArgs& a) {
+  if (a.query.property.empty()) {
+    throw InvalidArgument("--db needs --property NAME (a property kind, e.g. ionic_conductivity)");
+  }
+  store::OpenOptions options;
+  options.create = false;
+  store::Database db = store::Database::open(a.db, options);
+  a.query.structures = !a.no_structures;
+  ml::DbSummary s;
+  ml::Table t = ml::database_table(db, a.query, &s);
+  std::string datasets;
+  for (const auto& d : s.datasets) datasets += (datasets.empty() ? "" : ", ") + d;
+  fmt::print(stderr,
+             "{}: {} {} values in {} (datasets: {}); {} rows of {} substances, {} with a "
+             "structure ({} structures)\n",
+             a.db, s.rows, s.kind, s.unit, datasets, s.with_substance, s.substances,
+             s.with_structure, s.structures);
+  if (s.bounds_only > 0) {
+    fmt::print(stderr, "{}: {} values given only as a bound or range are left out\n", a.db,
+               s.bounds_only);
+  }
+  for (const auto& [name, n] : s.left_out) {
+    fmt::print(stderr,
+               "{}: dataset '{}' ({} values) not included (--dataset {} or --dataset members)\n",
+               a.db, name, n, name);
+  }
+  return t;
+}
+
 // Options that describe a training table and its descriptors (shared by several subcommands).
 struct DataArgs {
   std::string data;
+  DbArgs db;
   ml::ColumnSpec columns;
   ml::DescriptorConfig descriptors;
   std::vector<std::string> side_a, side_b, missing;
@@ -46,12 +107,12 @@ struct ModelArgs {
   bool grouped = false;
 };
 
-void add_data_options(CLI::App* cmd, DataArgs& d, bool target_required) {
+void add_data_options(CLI::App* cmd, DataArgs& d) {
   cmd->add_option("--data", d.data, "CSV table, one row per sample, header first")
-      ->required()
       ->check(CLI::ExistingFile);
-  auto* t = cmd->add_option("--target", d.columns.target, "Column to learn");
-  if (target_required) t->required();
+  add_db_options(cmd, d.db, false);
+  cmd->add_option("--target", d.columns.target,
+                  "Column to learn (with --db: default the property's column)");
   cmd->add_flag("--log10-target", d.columns.log10_target,
                 "Learn log10 of the target; predictions are given back in its scale");
   cmd->add_option("--formula", d.columns.formula, "Formula column (material, or side A)");
@@ -133,10 +194,30 @@ struct Loaded {
   ml::Dataset data;
 };
 
+// The table of --data, or of --db with its default columns: target = the property, formula,
+// group = the substance (else the reduced formula), structure = each substance's structure.
+ml::Table table_of(DataArgs& d) {
+  if (d.data.empty() == d.db.db.empty()) {
+    throw InvalidArgument(
+        "give the table: --data FILE.csv, or --db FILE --property NAME (not both)");
+  }
+  if (!d.data.empty()) {
+    if (!d.db.query.property.empty()) throw InvalidArgument("--property goes with --db");
+    return ml::read_table(d.data);
+  }
+  ml::Table t = database_table(d.db);
+  ml::ColumnSpec& c = d.columns;
+  if (c.target.empty()) c.target = t.header[4];
+  if (c.formula.empty() && c.structure.empty()) c.formula = "formula";
+  if (c.group.empty()) c.group = "group";
+  if (c.structure.empty() && !t.files.empty()) c.structure = "{structure}";
+  return t;
+}
+
 Loaded load(DataArgs& d) {
   d.columns.side_a = assignments(d.side_a);
   d.columns.side_b = assignments(d.side_b);
-  ml::Table table = ml::read_table(d.data);
+  ml::Table table = table_of(d);
   ml::Featurizer f(d.columns, d.descriptors);
   f.prepare(table.header, table.rows);
   ml::Dataset data = ml::build_dataset(table, f, policy_of(d));
@@ -222,12 +303,12 @@ void add_descriptors(CLI::App& ml_cmd, std::function<int()>& run) {
   CLI::App* cmd = ml_cmd.add_subcommand(
       "descriptors",
       "The feature table of a CSV: line, group, target, then one column per feature");
-  add_data_options(cmd, *d, false);
+  add_data_options(cmd, *d);
   cmd->add_option("-o,--output", *out, "Write here instead of standard output");
   cmd->add_flag("--names", *names_only, "Only list the feature names and their groups");
   run = [d, out, names_only] {
-    bool has_target = !d->columns.target.empty();
-    if (!has_target) throw InvalidArgument("give --target (the feature table keeps the target)");
+    if (d->columns.target.empty() && d->db.db.empty())
+      throw InvalidArgument("give --target (the feature table keeps the target)");
     Loaded l = load(*d);
     std::ofstream file;
     if (!out->empty()) {
@@ -254,6 +335,34 @@ void add_descriptors(CLI::App& ml_cmd, std::function<int()>& run) {
   };
 }
 
+void add_dataset(CLI::App& ml_cmd, std::function<int()>& run) {
+  auto a = std::make_shared<DbArgs>();
+  auto out = std::make_shared<std::string>();
+  CLI::App* cmd = ml_cmd.add_subcommand(
+      "dataset",
+      "Write the values of one property kind in a database as a training CSV (property_id, "
+      "substance_id, group, formula, the value, unit, temperature_K, pressure_kPa, method, "
+      "reference, dataset, structure_id, structure, then the free conditions) and each "
+      "substance's structure as a CIF file beside it");
+  add_db_options(cmd, *a, true);
+  cmd->add_option("--structures-dir", a->query.structure_dir,
+                  "Directory of the CIF files, relative to the CSV")
+      ->capture_default_str();
+  cmd->add_option("-o,--output", *out, "CSV file")->required();
+  run = [a, out] {
+    ml::Table t = database_table(*a);
+    ml::write_table(t, *out);
+    fmt::print("{} rows, {} columns -> {}", t.rows.size(), t.header.size(), *out);
+    if (!t.files.empty()) {
+      fmt::print(" ({} structures in {})", t.files.size(),
+                 (std::filesystem::path(*out).parent_path() / a->query.structure_dir).string());
+    }
+    fmt::print("\nlearn from it with: --data {} --target {} --formula formula --group group{}\n",
+               *out, t.header[4], t.files.empty() ? "" : " --structure '{structure}'");
+    return kExitOk;
+  };
+}
+
 void add_cv(CLI::App& ml_cmd, std::function<int()>& run) {
   auto d = std::make_shared<DataArgs>();
   auto m = std::make_shared<ModelArgs>();
@@ -264,7 +373,7 @@ void add_cv(CLI::App& ml_cmd, std::function<int()>& run) {
       "cv",
       "Cross-validate a model: R2, RMSE, MAE per fold with mean and spread; --grid searches "
       "hyper-parameters");
-  add_data_options(cmd, *d, true);
+  add_data_options(cmd, *d);
   add_model_options(cmd, *m, true);
   cmd->add_option("--grid", *grid, "Hyper-parameter axis NAME=V1,V2,... (repeat for a grid)")
       ->allow_extra_args(false);
@@ -325,7 +434,7 @@ void add_fit(CLI::App& ml_cmd, std::function<int()>& run) {
       "fit",
       "Fit a model on the whole table and save it (a directory: model.json + the model's "
       "own file)");
-  add_data_options(cmd, *d, true);
+  add_data_options(cmd, *d);
   add_model_options(cmd, *m, true);
   cmd->add_option("-o,--output", *out, "Model directory")->required();
   cmd->add_flag("--cv", *with_cv,
@@ -435,7 +544,7 @@ void add_importance(CLI::App& ml_cmd, std::function<int()>& run) {
       "importance",
       "Descriptor importance: permutation importance on held-out folds (any model), "
       "--tree gain and mean |SHAP| (gbt), --ablation by descriptor group");
-  add_data_options(cmd, *d, true);
+  add_data_options(cmd, *d);
   add_model_options(cmd, *m, true);
   cmd->add_option("--permutations", o->repeats, "Shuffles per feature and fold")
       ->capture_default_str();
@@ -751,13 +860,14 @@ void add_models(CLI::App& ml_cmd, std::function<int()>& run) {
 }  // namespace
 
 Runner add_learn_command(CLI::App& app) {
-  CLI::App* cmd = app.add_subcommand(
-      "learn",
-      "Machine learning on CSV tables: descriptors, cross-validation, fit, predict, "
-      "importance, screening, plots (docs/ml.md); `ml` is an alias");
+  CLI::App* cmd = app.add_subcommand("learn",
+                                     "Machine learning on CSV tables or database properties: "
+                                     "datasets, descriptors, cross-validation, fit, predict, "
+                                     "importance, screening, plots (docs/ml.md); `ml` is an alias");
   cmd->alias("ml");
   cmd->require_subcommand(1);
   auto runners = std::make_shared<std::map<std::string, std::function<int()>>>();
+  add_dataset(*cmd, (*runners)["dataset"]);
   add_descriptors(*cmd, (*runners)["descriptors"]);
   add_cv(*cmd, (*runners)["cv"]);
   add_fit(*cmd, (*runners)["fit"]);

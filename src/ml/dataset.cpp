@@ -57,6 +57,7 @@ Dataset build_dataset(const Table& table, const Featurizer& featurizer,
   const ColumnSpec& spec = featurizer.columns();
   if (spec.target.empty()) throw InvalidArgument("give the target column (--target)");
   Featurizer::Layout layout = featurizer.bind(table.header, table.base_dir, true);
+  if (!table.files.empty()) layout.files = &table.files;
   Dataset d;
   d.names = featurizer.names();
   d.groups = featurizer.groups();
@@ -128,6 +129,38 @@ std::string csv_quote(const std::string& s) {
   std::string out = "\"";
   for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
+}
+
+std::string table_csv(const Table& table) {
+  std::string out;
+  auto line = [&](const std::vector<std::string>& fields) {
+    for (std::size_t c = 0; c < fields.size(); ++c) {
+      if (c) out += ',';
+      out += csv_quote(fields[c]);
+    }
+    out += '\n';
+  };
+  line(table.header);
+  for (const auto& r : table.rows) line(r);
+  return out;
+}
+
+void write_table(const Table& table, const std::string& path) {
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  for (const auto& [name, text] : table.files) {
+    std::filesystem::path file = dir / name;
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream out(file, std::ios::binary);
+    out << text;
+    if (!out) throw InvalidArgument("cannot write " + file.string());
+  }
+  std::string tmp = path + ".partial";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << table_csv(table);
+    if (!out) throw InvalidArgument("cannot write " + path);
+  }
+  std::filesystem::rename(tmp, path);
 }
 
 Dataset select_features(const Dataset& d, const std::vector<std::size_t>& columns) {

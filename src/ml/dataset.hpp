@@ -1,6 +1,7 @@
 #pragma once
 /// A training table: a CSV read into records, turned into a feature matrix and a target by a
 /// Featurizer, with rows the policy drops (and unusable rows) reported by line.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,9 @@ struct Table {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::size_t> lines;
   std::string sha256;  ///< of the file's bytes: the training-data hash stored with a model
+  /// Files the rows name, held in memory (structures of a table read from a database), by the
+  /// path written in the row; written beside the CSV by write_table.
+  std::map<std::string, std::string> files;
 };
 
 /// Reads a CSV file; throws NotFound or ParseError (file:line:col).
@@ -41,6 +45,13 @@ struct Dataset {
 /// Throws InvalidArgument when no row is left.
 Dataset build_dataset(const Table& table, const Featurizer& featurizer,
                       const MissingPolicy& policy);
+
+/// The table as CSV text (header, then the rows; fields quoted when needed).
+std::string table_csv(const Table& table);
+
+/// Writes the table to `path` and its in-memory files beside it (paths relative to the CSV's
+/// directory); read_table reads back the same header and fields.
+void write_table(const Table& table, const std::string& path);
 
 /// A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a newline.
 std::string csv_quote(const std::string& s);

@@ -242,16 +242,21 @@ Featurizer::Layout Featurizer::bind(const std::vector<std::string>& header,
 
 namespace {
 
-std::shared_ptr<const MaterialCache::Entry> material(const chem::CompositionDescriptors& d,
-                                                     const std::string& formula,
-                                                     const std::string& structure_path,
-                                                     MaterialCache& cache) {
+std::shared_ptr<const MaterialCache::Entry> material(
+    const chem::CompositionDescriptors& d, const std::string& formula,
+    const std::string& structure_path, MaterialCache& cache,
+    const std::map<std::string, std::string>* files = nullptr) {
   std::string key = formula + '\x1f' + structure_path;
   if (auto it = cache.entries.find(key); it != cache.entries.end()) return it->second;
   auto e = std::make_shared<MaterialCache::Entry>();
   chem::Composition composition;
   if (!structure_path.empty()) {
-    crystal::LoadResult r = crystal::read_structures(structure_path);
+    auto held = files != nullptr ? files->find(structure_path) : decltype(files->end()){};
+    crystal::LoadResult r =
+        files != nullptr && held != files->end()
+            ? crystal::read_structures_text(held->second, structure_path,
+                                            crystal::guess_format(structure_path).value_or("cif"))
+            : crystal::read_structures(structure_path);
     if (r.structures.empty()) {
       throw InvalidArgument(r.errors.empty() ? structure_path + ": no structure"
                                              : r.errors.front());
@@ -289,11 +294,14 @@ void Featurizer::compute(const Layout& l, const std::vector<std::string>& f, std
   std::string path;
   if (!l.structure_parts.empty()) {
     for (const auto& [text, col] : l.structure_parts) path += col < 0 ? text : at(col);
-    if (!path.empty() && std::filesystem::path(path).is_relative() && !l.base_dir.empty()) {
+    bool held = l.files != nullptr && l.files->contains(path);
+    if (!held && !path.empty() && std::filesystem::path(path).is_relative() &&
+        !l.base_dir.empty()) {
       path = (std::filesystem::path(l.base_dir) / path).string();
     }
   }
-  auto a = material(descriptors, l.formula >= 0 ? at(l.formula) : std::string(), path, cache);
+  auto a =
+      material(descriptors, l.formula >= 0 ? at(l.formula) : std::string(), path, cache, l.files);
   std::shared_ptr<const MaterialCache::Entry> b;
   bool pair = columns_.pair();
   if (pair) {

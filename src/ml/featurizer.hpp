@@ -82,6 +82,9 @@ class Featurizer {
     std::vector<std::pair<std::string, int>> structure_parts;  // literal text or column
     std::string base_dir;
     std::vector<std::string> absent;  ///< condition columns the header lacks (prediction only)
+    /// Structure files held in memory (a table from a database), by the path the template
+    /// gives; looked up before the file system.
+    const std::map<std::string, std::string>* files = nullptr;
   };
   Layout bind(const std::vector<std::string>& header, const std::string& base_dir,
               bool need_target) const;
