@@ -147,6 +147,7 @@ std::string table_csv(const Table& table) {
 
 void write_table(const Table& table, const std::string& path) {
   std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  if (!dir.empty()) std::filesystem::create_directories(dir);
   for (const auto& [name, text] : table.files) {
     std::filesystem::path file = dir / name;
     std::filesystem::create_directories(file.parent_path());

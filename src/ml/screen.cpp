@@ -525,7 +525,11 @@ ScreenSummary screen(const std::vector<ScreenModel>& models, const ScreenOptions
     out << (c ? "," : "") << csv_quote(source.header()[c]);
   for (std::size_t k = 0; k < m; ++k) {
     out << "," << csv_quote(models[k].name);
-    if (models[k].model->pipeline.has_std()) out << "," << csv_quote(models[k].name + "_std");
+    if (models[k].model->pipeline.has_std()) {
+      out << "," << csv_quote(models[k].name + "_std");
+      if (models[k].model->featurizer.columns().log10_target)
+        out << "," << csv_quote(models[k].name + "_log10_std");
+    }
   }
   out << ",n_agree,kept_by\n";
   source.open();
@@ -555,8 +559,18 @@ ScreenSummary screen(const std::vector<ScreenModel>& models, const ScreenOptions
         out << ",";
         if (!std::isnan(v)) out << v;
         if (models[k].model->pipeline.has_std()) {
+          // In the target's scale, like the prediction: for a log10 target by first-order
+          // propagation through 10^y (as `learn predict`), then σ in decades beside it.
+          double sd = stds[k][j];
+          bool log10 = models[k].model->featurizer.columns().log10_target;
           out << ",";
-          if (!std::isnan(stds[k][j])) out << stds[k][j];
+          if (!std::isnan(sd) && !std::isnan(v)) {
+            out << (log10 ? std::log(10.0) * static_cast<double>(again[k][j]) * sd : sd);
+          }
+          if (log10) {
+            out << ",";
+            if (!std::isnan(sd)) out << sd;
+          }
         }
       }
       std::string kept_by;

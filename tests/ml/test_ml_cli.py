@@ -221,6 +221,17 @@ with tempfile.TemporaryDirectory() as tmp:
             r = rows[0]
             want = math.log(10) * float(r["predicted"]) * float(r["predicted_log10_std"])
             check(abs(float(r["predicted_std"]) - want) <= 1e-6 * want, "std propagated to S/cm")
+            # screen gives the GP's std in the target's scale too, and in decades beside it.
+            scr = os.path.join(tmp, "cond_screen.csv")
+            run("screen", "--model", mdir, "--candidates", cond, "--all", "-o", scr)
+            got = list(csv.DictReader(open(scr))) if os.path.exists(scr) else []
+            check(len(got) == 40 and {"cond_gpr_std", "cond_gpr_log10_std"} <= set(got[0]),
+                  f"screen std columns {list(got[0]) if got else None}")
+            for g, r in zip(got, rows):
+                rel = lambda a, b: abs(float(a) - float(b)) <= 1e-5 * abs(float(b))
+                check(rel(g["cond_gpr"], r["predicted"]) and rel(g["cond_gpr_std"], r["predicted_std"])
+                      and rel(g["cond_gpr_log10_std"], r["predicted_log10_std"]),
+                      f"screen and predict disagree: {g} vs {r}")
         else:
             check("predicted_std" not in rows[0], f"{kind} has no std column")
 
