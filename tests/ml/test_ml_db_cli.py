@@ -4,7 +4,10 @@
 CIF files of the substances' structures), `learn cv/fit/descriptors --db` against the same
 commands on the written CSV (identical metrics, out-of-fold predictions and training-data hash),
 grouping by substance, members-only datasets left out unless asked for, and located errors.
-Usage: test_ml_db_cli.py PHASEBOOK"""
+With SHARED (../shared): the Liverpool Ionics Dataset ingested as documented in
+docs/database.md, learnt from the database (temperature in K, conductivity converted through S/m)
+and from its own CSV (°C, S/cm): the same folds and the same CV figures.
+Usage: test_ml_db_cli.py PHASEBOOK [SHARED]"""
 import csv
 import hashlib
 import json
@@ -160,6 +163,31 @@ with tempfile.TemporaryDirectory() as tmp:
     p = run("learn", "dataset", "--db", os.path.join(tmp, "missing.db"), "--property", "x", "-o",
             out2, code=2)
     check("missing.db" in p.stderr, f"missing database not named: {p.stderr}")
+
+    liverpool = os.path.join(sys.argv[2] if len(sys.argv) > 2 else "", "data", "li_conductivity",
+                             "LiIonDatabase_liverpool__minus_obelix_test.csv")
+    if len(sys.argv) > 2 and os.path.exists(liverpool):
+        ldb = os.path.join(tmp, "liverpool.db")
+        run("ingest", "properties", "--db", ldb, liverpool, "--map", "source=doi", "--map",
+            "target=ionic_conductivity", "--map", "log_target=-", "--set", "unit=S/cm", "--set",
+            "temperature_unit=°C")
+        for model in ["gbt", "svr"]:
+            common = ["--log10-target", "--model", model, "--grouped", "--preset", "basic", "--json"]
+            a = run("learn", "cv", "--db", ldb, "--property", "ionic_conductivity", "--unit", "S/cm",
+                    "--numeric", "temperature_K", *common, "--predictions", os.path.join(tmp, "la.csv"))
+            b = run("learn", "cv", "--data", liverpool, "--target", "target", "--formula",
+                    "composition", "--numeric", "temperature", *common, "--predictions",
+                    os.path.join(tmp, "lb.csv"))
+            ja, jb = json.loads(a.stdout or "{}"), json.loads(b.stdout or "{}")
+            check(ja.get("rows") == jb.get("rows") == 737, f"liverpool rows {ja.get('rows')}")
+            for key in ["r2", "rmse", "mae"]:
+                x, y = ja["cv"][key]["mean"], jb["cv"][key]["mean"]
+                check(abs(x - y) <= 1e-9, f"liverpool {model} {key}: db {x} csv {y}")
+            fa = [r["group"] + r["fold"] for r in rows_of(os.path.join(tmp, "la.csv"))]
+            fb = [r["group"] + r["fold"] for r in rows_of(os.path.join(tmp, "lb.csv"))]
+            check(fa == fb, f"liverpool {model}: other groups or folds")
+    else:
+        print("no ../shared: the Liverpool comparison is skipped")
 
 if failures:
     print("\n".join(failures))
