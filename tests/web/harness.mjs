@@ -1,6 +1,6 @@
-// Shared by the browser tests (e2e.mjs, e2e_editing.mjs, e2e_results.mjs) and bench/web_first_page.mjs: checks,
-// running the phasebook binary, starting `phasebook serve`, launching Debian's chromium through
-// playwright-core (from web/node_modules).
+// Shared by the browser tests (e2e.mjs, e2e_editing.mjs, e2e_results.mjs, e2e_models.mjs) and
+// bench/web_first_page.mjs: checks, running the phasebook binary, starting `phasebook serve`,
+// launching Debian's chromium through playwright-core (from web/node_modules).
 import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -60,10 +60,11 @@ export function runner(phasebook) {
   return (args, input) => execFileSync(phasebook, args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
-/// Starts `phasebook serve --port 0` and resolves with { url, proc } once it announces the URL.
-export function startServer(phasebook, db, dist, logFile) {
+/// Starts `phasebook serve --port 0` (with `extra` arguments) and resolves with { url, proc } once
+/// it announces the URL.
+export function startServer(phasebook, db, dist, logFile, extra = []) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(phasebook, ['serve', '--db', db, '--port', '0', '--web', dist, '--access-log', logFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(phasebook, ['serve', '--db', db, '--port', '0', '--web', dist, '--access-log', logFile, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), TIMEOUT);
     proc.stdout.on('data', (d) => {

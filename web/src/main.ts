@@ -36,6 +36,19 @@ route(/^\/mining\/?$/, async (main, _m, params) => {
   const { renderMining } = await import('./mining');
   await renderMining(main, params);
 });
+route(/^\/models\/?$/, async (main) => {
+  const { renderModels } = await import('./models');
+  await renderModels(main);
+});
+route(/^\/models\/([^/]+)\/?$/, async (main, m) => {
+  main.replaceChildren(message('info', 'Loading the model…'));
+  const { renderModel } = await import('./models');
+  await renderModel(main, decodeURIComponent(m[1]));
+});
+route(/^\/screens\/([^/]+)\/?$/, async (main, m, params) => {
+  const { renderScreen } = await import('./models');
+  await renderScreen(main, decodeURIComponent(m[1]), params);
+});
 fallback((main) => {
   document.title = 'Not found · Phasebook';
   main.replaceChildren(h('h1', {}, 'Page not found'), h('p', {}, 'There is no page at ', h('code', {}, location.pathname), '. '), h('button', { type: 'button', onclick: () => navigate('/search') }, 'Go to search'));
@@ -43,11 +56,12 @@ fallback((main) => {
 
 // The main navigation: one line per page with the role it needs. Pages of the other subsystems
 // join here with one line each once the native API serves their data (docs/web.md,
-// "Navigation"); ML models and screening results are still to come.
+// "Navigation").
 const NAV: { href: string; label: string; role: string; app: boolean }[] = [
   { href: '/search', label: 'Search', role: 'guest', app: true },
   { href: '/calculations', label: 'Calculations', role: 'guest', app: true },
   { href: '/mining', label: 'Mined records', role: 'guest', app: true },
+  { href: '/models', label: 'Models', role: 'guest', app: true },
   { href: '/upload', label: 'Upload', role: 'editor', app: true },
   { href: '/audit', label: 'Audit trail', role: 'member', app: true },
   { href: '/api/openapi.json', label: 'API', role: 'guest', app: false },
