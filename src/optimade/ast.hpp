@@ -75,5 +75,7 @@ struct Node {
 
 /// "=", "!=", "<", "<=", ">", ">=".
 const char* op_text(Op op);
+/// The operator with the operands swapped: a op b <=> b mirror(op) a.
+Op mirror(Op op);
 
 }  // namespace pb::optimade

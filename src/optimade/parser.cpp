@@ -563,6 +563,21 @@ const char* op_text(Op op) {
   return "?";
 }
 
+Op mirror(Op op) {
+  switch (op) {
+    case Op::lt:
+      return Op::gt;
+    case Op::le:
+      return Op::ge;
+    case Op::gt:
+      return Op::lt;
+    case Op::ge:
+      return Op::le;
+    default:
+      return op;
+  }
+}
+
 Filter::Filter(std::shared_ptr<const Node> root, std::string text)
     : root_(std::move(root)), text_(std::move(text)) {}
 

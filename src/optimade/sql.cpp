@@ -80,22 +80,6 @@ const char* sql_op(Op op) {
   return " = ";
 }
 
-// a op b  <=>  b mirror(op) a
-Op mirror(Op op) {
-  switch (op) {
-    case Op::lt:
-      return Op::gt;
-    case Op::le:
-      return Op::ge;
-    case Op::gt:
-      return Op::lt;
-    case Op::ge:
-      return Op::le;
-    default:
-      return op;
-  }
-}
-
 std::string type_word(FieldType t) {
   switch (t) {
     case FieldType::string:
@@ -748,6 +732,12 @@ class Translator {
       parts.push_back(std::move(test));
       return join(std::move(parts), " AND ");
     };
+    auto all_single = [&] {
+      for (std::size_t r = 0; r < rows.size(); ++r) {
+        if (!single_element(r)) return false;
+      }
+      return true;
+    };
     Frag out;
     switch (n.quantifier) {
       case Quantifier::one:
@@ -760,9 +750,7 @@ class Translator {
         break;
       }
       case Quantifier::any: {
-        bool all_single = true;
-        for (std::size_t r = 0; r < rows.size(); ++r) all_single = all_single && single_element(r);
-        if (all_single) {
+        if (all_single()) {
           std::vector<Frag> each;
           for (std::size_t r = 0; r < rows.size(); ++r) each.push_back(row_test(r));
           out = text("(");
@@ -774,6 +762,20 @@ class Translator {
         break;
       }
       case Quantifier::only: {
+        // `elements HAS ONLY "Li", "O"` (a chemical system): no bit outside the allowed mask.
+        // Stored elements are always element symbols (store::element_mask), so values that are
+        // not one allow nothing more.
+        if (all_single()) {
+          std::vector<std::string> allowed;
+          for (const auto& e : row_elements) {
+            const chem::Element* el = chem::find_element(std::string_view(e.front()));
+            if (el != nullptr && el->symbol == e.front()) allowed.push_back(e.front());
+          }
+          const store::ElementMask m = store::element_mask(allowed);
+          out = Frag{"(((s.elements_mask_low & ?) = 0) AND ((s.elements_mask_high & ?) = 0))",
+                     {~m.low, ~m.high}};
+          break;
+        }
         // No item outside the values: NOT (an item that matches none of them exists).
         Frag outside = text("NOT ");
         append(outside, join(std::move(rows), " OR "));

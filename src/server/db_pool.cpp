@@ -148,6 +148,7 @@ void DbPool::Lease::check_version() {
   if (now != db_->data_version) {
     db_->counts.clear();
     db_->texts.clear();
+    db_->objects.clear();
     db_->data_version = now;
   }
 }

@@ -32,6 +32,8 @@ struct PooledDb {
   /// while PRAGMA data_version still answers `data_version`.
   std::unordered_map<std::string, std::int64_t> counts;
   std::unordered_map<std::string, std::vector<std::string>> texts;
+  /// Objects built from the whole database (the element sets of the structures), valid as long.
+  std::unordered_map<std::string, std::shared_ptr<const void>> objects;
   std::int64_t data_version = -1;
 };
 
@@ -63,6 +65,15 @@ class DbPool {
     std::int64_t cached_int(const std::string& sql);
     /// The first column of every row of `sql` as text, computed once per change of the database.
     const std::vector<std::string>& cached_texts(const std::string& sql);
+
+    /// The object `make(connection)` builds, built once per change of the database.
+    template <class T, class Make>
+    const T& cached_object(const std::string& key, Make make) {
+      check_version();
+      auto& slot = db_->objects[key];
+      if (!slot) slot = std::make_shared<const T>(make(db_->db.connection()));
+      return *static_cast<const T*>(slot.get());
+    }
 
    private:
     // Drops the cached results when the database changed since they were computed.

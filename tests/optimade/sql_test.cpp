@@ -10,6 +10,7 @@
 
 #include "../unit/store/temp_dir.hpp"
 #include "chem/element.hpp"
+#include "optimade/element_sets.hpp"
 #include "optimade/filter.hpp"
 #include "optimade/schema_map.hpp"
 #include "store/database.hpp"
@@ -180,6 +181,74 @@ TEST_F(OptimadeSql, ElementsHasAllAnyOnly) {
     return std::any_of(s.elements.begin(), s.elements.end(),
                        [](const std::string& e) { return e[0] == 'L'; });
   });
+}
+
+TEST_F(OptimadeSql, HasOnlyIgnoresValuesThatAreNotElements) {
+  // Values that are not element symbols allow nothing more; heavy elements live in the high mask.
+  const std::set<std::string> only = {"Li", "La", "Zr", "O"};
+  EXPECT_FILTER("elements HAS ONLY \"Li\",\"La\",\"Zr\",\"O\",\"Xx\",\"li\"", [&](auto& s) {
+    return std::all_of(s.elements.begin(), s.elements.end(),
+                       [&](const std::string& e) { return only.count(e) > 0; });
+  });
+  EXPECT_EQ(query("elements HAS ONLY \"Xx\""),
+            expect_structures([](auto& s) { return s.elements.empty(); }));
+  EXPECT_FILTER("NOT elements HAS ONLY \"La\", \"Zr\", \"Li\", \"O\", \"Ta\", \"Al\"",
+                [&](auto& s) {
+                  const std::set<std::string> allowed = {"La", "Zr", "Li", "O", "Ta", "Al"};
+                  return !std::all_of(s.elements.begin(), s.elements.end(),
+                                      [&](const std::string& e) { return allowed.count(e) > 0; });
+                });
+}
+
+// The server decides filters on elements and nelements over the element sets in memory: the
+// sum over the matching sets must be the number of structures SQL matches, the masks of the
+// matching sets must find exactly those structures, and any other condition must keep the
+// filter off that path.
+TEST_F(OptimadeSql, ElementSetsDecideWhatSqlDecides) {
+  const ElementSets sets = ElementSets::load(db->connection());
+  EXPECT_GT(sets.size(), 50u);
+  auto by_masks = [](const std::string& json) {
+    auto st = db->connection().prepare(
+        "SELECT CAST(s.id AS TEXT) FROM structure AS s WHERE (s.elements_mask_low, "
+        "s.elements_mask_high) IN (SELECT json_extract(j.value, '$[0]'), "
+        "json_extract(j.value, '$[1]') FROM json_each(?) AS j)");
+    st.bind(1, json);
+    Ids out;
+    while (st.step()) out.insert(st.column_text(0));
+    return out;
+  };
+  for (const char* filter : {
+           "elements HAS \"Li\"",
+           "elements HAS ALL \"Li\",\"P\",\"S\"",
+           "elements HAS ANY \"Cl\", \"Br\", \"I\" AND nelements >= 4",
+           "elements HAS ONLY \"Li\",\"La\",\"Zr\",\"O\",\"Ta\"",
+           "elements HAS ONLY \"Li\",\"La\",\"Zr\",\"O\",\"Xx\"",
+           "NOT elements HAS \"O\" OR nelements = 2",
+           "elements LENGTH 4 AND NOT elements HAS ANY \"La\", \"Ta\"",
+           "3 < nelements AND elements HAS \"Zr\"",
+           "NOT (elements HAS ALL \"Li\", \"Xx\") AND elements HAS ANY \"Xx\", \"S\"",
+           "nelements > 2.5 AND (elements HAS \"Ge\" OR elements HAS \"Sn\" OR 4 >= nelements)",
+       }) {
+    const Ids expected = query(filter);
+    const auto test = element_set_test(parse_filter(filter));
+    ASSERT_TRUE(test) << filter;
+    EXPECT_EQ(sets.count(*test), static_cast<std::int64_t>(expected.size())) << filter;
+    EXPECT_EQ(by_masks(sets.matching_masks_json(*test)), expected) << filter;
+    EXPECT_FALSE(expected.empty()) << filter;
+  }
+  for (const char* filter : {
+           "elements HAS \"Li\" AND nsites > 10",
+           "elements HAS STARTS \"S\"",
+           "elements HAS > \"S\"",
+           "chemical_formula_reduced = \"LiNbO3\"",
+           "species_at_sites HAS \"Li\"",
+           "elements HAS \"Li\" OR id = \"1\"",
+           "_phasebook_space_group_number = 161 AND elements HAS \"Nb\"",
+           "elements IS KNOWN",
+           "nelements = nelements",
+       }) {
+    EXPECT_FALSE(element_set_test(parse_filter(filter))) << filter;
+  }
 }
 
 TEST_F(OptimadeSql, NumbersBothOperandOrdersAndPrecedence) {

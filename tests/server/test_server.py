@@ -716,6 +716,27 @@ class Restricted(unittest.TestCase):
         self.assertEqual(http(f"{BASE}/optimade/v1/structures?{f}").json()["meta"]["data_returned"], 0)
         self.assertEqual(http(f"{BASE}/optimade/v1/structures?{f}", headers=member)
                          .json()["meta"]["data_returned"], 1)
+        # Filters on elements alone are counted over the element sets a caller may see.
+        (elements,), = query(DB, "SELECT elements FROM structure WHERE id = ?", (int(sid),))
+        symbols = [e for e in elements.split(",") if e]
+        like = " AND ".join("elements LIKE ?" for _ in symbols)
+        args = [f"%,{e},%" for e in symbols]
+        for filt in ("elements HAS ALL " + ",".join(f'"{e}"' for e in symbols),
+                     f"elements HAS ALL \"{symbols[0]}\" AND nelements = {len(symbols)}"):
+            f = urllib.parse.urlencode({"filter": filt, "page_limit": 1000})
+            for headers, where in (({}, " AND dataset = 'public'"), (member, "")):
+                sql = f"SELECT id FROM structure WHERE {like}{where}"
+                if "nelements" in filt:
+                    sql = (f"SELECT id FROM structure WHERE elements LIKE ? AND nelements = ?"
+                           f"{where}")
+                    params = (args[0], len(symbols))
+                else:
+                    params = args
+                ids = {str(i) for i, in query(DB, sql, params)}
+                body = http(f"{BASE}/optimade/v1/structures?{f}", headers=headers).json()
+                self.assertEqual(body["meta"]["data_returned"], len(ids), filt)
+                self.assertEqual({e["id"] for e in body["data"]}, ids, filt)
+                self.assertEqual(sid in ids, bool(headers), filt)
         for path in (f"/api/structures/{sid}", f"/api/structures/{sid}.cif",
                      f"/api/substances/{RESTRICTED['substance']}",
                      f"/optimade/v1/_phasebook_substances/{RESTRICTED['substance']}"):
