@@ -234,10 +234,13 @@ std::string lower(std::string_view s) {
 // modifies ("sulfur tolerance", "carbon deposition", "nickel content").
 bool modifies_property_noun(std::string_view text, std::size_t end) {
   std::size_t k = end;
-  if (k < text.size() && (text[k] == ' ' || text[k] == '-'))
+  if (k < text.size() && (text[k] == ' ' || text[k] == '-')) {
     ++k;
-  else
+  } else if (text.substr(k).starts_with("\u2010")) {  // "Ni‐free" (SOFC-Exp PMC5700654)
+    k += 3;
+  } else {
     return false;
+  }
   std::size_t e = k;
   while (e < text.size() && text[e] >= 'a' && text[e] <= 'z') ++e;
   const std::string_view next = text.substr(k, e - k);
@@ -375,10 +378,11 @@ bool long_form_is_material(std::string_view long_form_text) {
     if (l.find(w) != std::string::npos) return false;
   }
   static constexpr std::string_view kClasses[] = {
-      "oxide",      "sulfide",   "phosphate",  "zirconate", "titanate",  "cobaltite", "ferrite",
-      "manganite",  "nickelate", "gallate",    "cerate",    "aluminate", "silicate",  "garnet",
-      "perovskite", "spinel",    "oxynitride", "carbonate", "nitride",   "fluoride",  "chloride",
-      "glass",      "cermet",    "argyrodite", "nasicon",   "lisicon",   "ceria",     "zirconia"};
+      "oxide",    "sulfide",   "phosphate",  "zirconate", "titanate",   "cobaltite",
+      "ferrite",  "manganite", "nickelate",  "gallate",   "cerate",     "aluminate",
+      "silicate", "garnet",    "perovskite", "spinel",    "oxynitride", "carbonate",
+      "nitride",  "fluoride",  "chloride",   "glass",     "cermet",     "argyrodite",
+      "nasicon",  "lisicon",   "ceria",      "zirconia",  "steel"};
   for (std::string_view w : kClasses) {
     if (l.find(w) != std::string::npos) return true;
   }
@@ -461,6 +465,12 @@ void add_composition_values(std::string_view text, const std::vector<Token>& tok
         m.formula = f.formula;
         m.reduced = f.reduced;
         m.elements = f.elements;
+      }
+    }
+    if (m.formula.empty()) {
+      if (const auto it = abbreviations.find(std::string(1, v) + " ="); it != abbreviations.end()) {
+        m.formula = it->second.formula;
+        m.reduced = it->second.formula;
       }
     }
     found.push_back(std::move(m));
@@ -556,6 +566,144 @@ std::size_t procedure_mention(std::string_view text, const std::vector<Token>& t
   return 0;
 }
 
+// The oxygen non-stoichiometry written apart from its formula: "BaZr0.4Ce0.4Y0.2O3− δ",
+// "La0.6Sr0.4CoO3 − δ" (SOFC-Exp PMC5700654, PMC4986314). Token `j` is "δ"; returns the formula
+// written together ("BaZr0.4Ce0.4Y0.2O3−δ") and sets `first` to the token it starts at, or returns
+// an empty string.
+std::string split_delta_formula(const std::vector<Token>& tokens, std::size_t j,
+                                std::size_t& first) {
+  if (j >= tokens.size() || tokens[j].text != "\u03B4") return {};
+  std::string joined;
+  auto ends_with_dash = [](std::string_view w) {
+    return w.ends_with("-") || w.ends_with("\u2212") || w.ends_with("\u2013");
+  };
+  if (j >= 1 && tokens[j - 1].kind == TokenKind::kWord && ends_with_dash(tokens[j - 1].text)) {
+    first = j - 1;
+    joined = tokens[j - 1].text;
+  } else if (j >= 2 && tokens[j - 1].kind == TokenKind::kSymbol &&
+             starts_with_dash(tokens[j - 1].text) && tokens[j - 1].text.size() <= 3 &&
+             tokens[j - 2].kind == TokenKind::kWord) {
+    first = j - 2;
+    joined = std::string(tokens[j - 2].text) + std::string(tokens[j - 1].text);
+  } else {
+    return {};
+  }
+  joined += "\u03B4";
+  const FormulaCheck f = check_formula_word(joined);
+  return f.accepted && f.elements >= 2 ? joined : std::string{};
+}
+
+// "Sr2MMoO6", "LnBaM2O5+δ", "La0.33Sr0.67Ti1−xMxO3": a general formula with a placeholder for a
+// set of elements, M (a metal) or Ln (a lanthanide), that the text then defines ("SMMO, M = Mg,
+// Fe, Co", SOFC-Exp PMC4673446). Checked by the formula engine with an element in the
+// placeholder's place; at least two real elements besides it.
+FormulaCheck placeholder_formula(std::string_view word) {
+  FormulaCheck r;
+  if (word.size() > 60 || !has_digit(word) || word[0] < 'A' || word[0] > 'Z') return r;
+  auto lower_at = [&](std::size_t k) {
+    return k < word.size() && word[k] >= 'a' && word[k] <= 'z';
+  };
+  // A placeholder is followed by no lower-case letter, or by a composition variable ("Mx").
+  auto free_after = [&](std::size_t k) {
+    return !lower_at(k) ||
+           ((word[k] == 'x' || word[k] == 'y' || word[k] == 'z') && !lower_at(k + 1));
+  };
+  std::string probe;
+  int placeholders = 0;
+  for (std::size_t k = 0; k < word.size(); ++k) {
+    if (word[k] == 'M' && free_after(k + 1)) {
+      probe += "Tc";
+      ++placeholders;
+    } else if (word[k] == 'L' && k + 1 < word.size() && word[k + 1] == 'n' && free_after(k + 2)) {
+      probe += "Pm";
+      ++placeholders;
+      ++k;
+    } else {
+      probe += word[k];
+    }
+  }
+  if (placeholders == 0) return r;
+  const FormulaCheck f = check_formula_word(probe);
+  if (!f.accepted || f.elements < placeholders + 2) return r;
+  r.accepted = true;
+  r.formula = std::string(word);
+  r.reduced = std::string(word);
+  r.elements = f.elements;
+  return r;
+}
+
+// A formula word or a placeholder formula with at least two elements.
+bool compound_formula(std::string_view word) {
+  const FormulaCheck f = check_formula_word(word);
+  return (f.accepted && f.elements >= 2) || placeholder_formula(word).accepted;
+}
+
+// "Sr-Fe-Mo-oxide", "LaSrCoFe-oxide", "SmCe-oxide", "Ni0.8Co0.15Al0.05Li-oxide": an oxide named by
+// its cations (SOFC-Exp PMC4495617, PMC4021905; the SOFC-Exp guidelines' own example). Returns the
+// number of cations, 0 when the word is not one.
+int cation_oxide_name(std::string_view w) {
+  std::string_view stem;
+  for (std::string_view suffix : {"-oxides", "-oxide", "\u2010oxide"}) {
+    if (w.size() > suffix.size() + 1 && w.ends_with(suffix)) {
+      stem = w.substr(0, w.size() - suffix.size());
+      break;
+    }
+  }
+  if (stem.empty() || stem[0] < 'A' || stem[0] > 'Z') return 0;
+  std::string cations;
+  for (char c : stem) {
+    if (c != '-') cations += c;
+  }
+  const FormulaCheck f = check_formula_word(cations);
+  return f.accepted && f.elements >= 2 ? f.elements : 0;
+}
+
+// "ScSZ", "Sc1CeSZ" (of "10Sc1CeSZ"), "CaSZ": stabilized zirconia named by its dopant oxides'
+// element symbols, each with its mol-% (SOFC-Exp PMC5457246: "10 mole % Sc2O3 stabilized ZrO2
+// with 1 mole % CeO2 addition (10Sc1CeSZ)"). Returns the number of dopants, 0 when not one.
+int stabilized_zirconia_name(std::string_view w) {
+  if (w.size() < 4 || !w.ends_with("SZ")) return 0;
+  const std::string_view dopants = w.substr(0, w.size() - 2);
+  int n = 0;
+  for (std::size_t k = 0; k < dopants.size();) {
+    while (k < dopants.size() && ((dopants[k] >= '0' && dopants[k] <= '9') || dopants[k] == '.'))
+      ++k;
+    if (k == dopants.size()) break;
+    if (dopants[k] < 'A' || dopants[k] > 'Z') return 0;
+    const std::size_t len =
+        k + 1 < dopants.size() && dopants[k + 1] >= 'a' && dopants[k + 1] <= 'z' ? 2 : 1;
+    if (!chem::find_element(dopants.substr(k, len))) return 0;
+    k += len;
+    ++n;
+  }
+  return n;
+}
+
+// "(LSM)", "(LSCM)12": a bracketed word, possibly with a reference number glued on; the offset of
+// its closing bracket, 0 when the piece is not one.
+std::size_t bracketed_end(std::string_view piece) {
+  if (piece.size() < 3 || piece[0] != '(') return 0;
+  const std::size_t close = piece.find(')');
+  if (close == std::string_view::npos || close < 2) return 0;
+  for (std::size_t k = close + 1; k < piece.size(); ++k) {
+    if (piece[k] < '0' || piece[k] > '9') return 0;
+  }
+  return close;
+}
+
+// True when the word after `end` is a piece of labware that the material before it is made of
+// ("alumina crucible", "stainless steel autoclave", "agate mortar").
+bool names_labware(std::string_view text, std::size_t end) {
+  if (end >= text.size() || text[end] != ' ') return false;
+  std::size_t e = end + 1;
+  while (e < text.size() && text[e] >= 'a' && text[e] <= 'z') ++e;
+  static const std::set<std::string, std::less<>> kLabware = {
+      "crucible", "crucibles", "autoclave", "autoclaves", "mortar",    "vessel",  "vessels",
+      "jar",      "jars",      "vial",      "vials",      "container", "beaker",  "beakers",
+      "boat",     "boats",     "reactor",   "balls",      "die",       "mold",    "mould",
+      "pestle",   "bottle",    "bottles",   "flask",      "flasks",    "spatula", "cup"};
+  return kLabware.count(text.substr(end + 1, e - end - 1)) > 0;
+}
 }  // namespace
 
 bool is_material(MentionKind kind) {
@@ -680,7 +828,11 @@ FormulaCheck check_formula_word(std::string_view word, bool allow_ambient) {
     return r;
   }
   r.elements = distinct_elements(parsed.composition);
-  const bool digits = has_digit(word);
+  // "(K-PSCFN)16": a bracketed acronym with a citation glued on has no subscripts.
+  const std::size_t close = word.starts_with("(") ? word.rfind(')') : std::string_view::npos;
+  const bool digits = close != std::string_view::npos && close > 0
+                          ? has_digit(word.substr(0, close))
+                          : has_digit(word);
   const bool lowercase = has_lower_ascii(word);
   if (!digits && !lowercase && r.elements >= 2 && !kCapitalCompounds.count(word)) {
     r.reason = "capital letters only (an acronym)";
@@ -750,18 +902,44 @@ void find_abbreviations(std::string_view text, const std::vector<Token>& tokens,
     if (open.kind != TokenKind::kPunct || open.text != "(") continue;
     const Token& inner = tokens[i + 1];
     const Token& close = tokens[i + 2];
-    if (inner.kind != TokenKind::kWord || close.text != ")") continue;
-    const Token& before = tokens[i - 1];
-    // "Li7La3Zr2O12 (LLZO)": a formula defines the abbreviation.
-    if (before.kind == TokenKind::kWord) {
-      FormulaCheck f = check_formula_word(before.text);
-      if (abbreviation_like(inner.text) && f.accepted && f.elements >= 2 &&
-          !check_formula_word(inner.text).accepted) {
-        table.try_emplace(std::string(inner.text),
-                          Abbreviation{std::string(inner.text), std::string(before.text),
-                                       std::string(before.text), true});
-        continue;
+    // "(SMMO, M = Mg, Fe, Co)": an abbreviation followed by the definition of a placeholder or
+    // a composition variable.
+    const bool defines_symbol = close.text == "," && i + 4 < tokens.size() &&
+                                tokens[i + 3].text.size() <= 2 && tokens[i + 4].text == "=";
+    if (inner.kind != TokenKind::kWord || (close.text != ")" && !defines_symbol)) continue;
+    // The formula that defines it: the word before, a formula with its "− δ" written apart
+    // ("BaZr0.4Ce0.4Y0.2O3− δ (BZCY)"), or the word before a bracket of composition values
+    // ("SrCo1−xRexO3−δ (x = 0.05, 0.10) (SCRO)", SOFC-Exp PMC5457058).
+    std::string defining;
+    {
+      std::size_t b = i - 1;
+      if (tokens[b].text == ")" && b >= 4) {
+        std::size_t o = b;
+        while (o > 0 && b - o < 16 && tokens[o].text != "(") --o;
+        if (tokens[o].text == "(" && o >= 1 && o + 2 < b && tokens[o + 2].text == "=" &&
+            tokens[o + 1].text.size() <= 2) {
+          b = o - 1;
+        }
       }
+      std::size_t first = 0;
+      if (const std::string joined = split_delta_formula(tokens, b, first); !joined.empty()) {
+        defining = joined;
+      } else if (tokens[b].kind == TokenKind::kWord && compound_formula(tokens[b].text)) {
+        defining = tokens[b].text;
+      }
+    }
+    // "Li7La3Zr2O12 (LLZO)", "Sr2MMoO6 (SMMO, M = Mg, Fe, Co)": a formula defines the
+    // abbreviation.
+    if (!defining.empty() && abbreviation_like(inner.text) &&
+        !check_formula_word(inner.text).accepted) {
+      table.try_emplace(std::string(inner.text),
+                        Abbreviation{std::string(inner.text), defining, defining, true});
+      continue;
+    }
+    if (close.text != ")") continue;
+    const Token& before = tokens[i - 1];
+    if (before.kind == TokenKind::kWord) {
+      const FormulaCheck f = check_formula_word(before.text);
       // "LLZO (Li7La3Zr2O12)": the abbreviation comes first.
       FormulaCheck g = check_formula_word(inner.text);
       const auto capitals = std::count_if(before.text.begin(), before.text.end(),
@@ -783,7 +961,11 @@ void find_abbreviations(std::string_view text, const std::vector<Token>& tokens,
         continue;
       }
     }
-    if (!abbreviation_like(inner.text) || check_formula_word(inner.text).accepted) continue;
+    // "oxidizing (O2)" (SOFC-Exp PMC4735809): a gas in brackets is no abbreviation.
+    if (!abbreviation_like(inner.text) || kAmbient.count(inner.text) ||
+        check_formula_word(inner.text).accepted) {
+      continue;
+    }
     const std::string lf = long_form(text, open.begin, inner.text);
     if (lf.empty()) continue;
     Abbreviation a{std::string(inner.text), lf, "", false};
@@ -793,6 +975,22 @@ void find_abbreviations(std::string_view text, const std::vector<Token>& tokens,
       if (const chem::Alias* alias = chem::find_alias(inner.text)) a.formula = alias->formula;
     }
     table.try_emplace(a.short_form, a);
+  }
+  // The variable formulas of the document ("SrCo1−xRexO3−δ"): "x = 0.05" in a later sentence
+  // names one of its compositions (SOFC-Exp PMC5457058). Kept under the key "x =", which no word
+  // matches.
+  for (const Token& t : tokens) {
+    if (t.kind != TokenKind::kWord || t.text.size() < 4 || t.text[0] < 'A' || t.text[0] > 'Z' ||
+        !has_digit(t.text)) {
+      continue;
+    }
+    for (const char v : {'x', 'y', 'z'}) {
+      if (!variable_formula(t.text, v)) continue;
+      const std::string key = std::string(1, v) + " =";
+      if (table.count(key) == 0 && compound_formula(t.text)) {
+        table.try_emplace(key, Abbreviation{key, std::string(t.text), std::string(t.text), true});
+      }
+    }
   }
 }
 
@@ -817,6 +1015,18 @@ std::vector<Mention> find_mentions(std::string_view text, const std::vector<Toke
       add(begin, end, named, f.accepted ? f.reduced : named, MentionKind::kAbbreviation,
           f.elements);
       return true;
+    }
+    // "AAOs": the plural of a material abbreviation of the document or of the alias table
+    // (SOFC-Exp PMC4578433).
+    if (w.size() >= 3 && w.back() == 's' && w[w.size() - 2] >= 'A' && w[w.size() - 2] <= 'Z') {
+      const std::string_view singular = w.substr(0, w.size() - 1);
+      const auto it = abbreviations.find(singular);
+      if (((it != abbreviations.end() && it->second.material) || chem::find_alias(singular)) &&
+          try_word(begin, end - 1, false)) {
+        out.back().end = end;
+        out.back().text = std::string(w);
+        return true;
+      }
     }
     // Polymers, solvents and carbons written as acronyms: substances, not formulas.
     if (kReagentWords.count(w) && w.size() > 1 && w[1] >= 'A' && w[1] <= 'Z') {
@@ -856,6 +1066,14 @@ std::vector<Mention> find_mentions(std::string_view text, const std::vector<Toke
       add(begin, end, alias->formula, f.reduced, MentionKind::kAlias, f.elements);
       return true;
     }
+    if (const int cations = cation_oxide_name(w)) {
+      add(begin, end, std::string(w), std::string(w), MentionKind::kName, cations + 1);
+      return true;
+    }
+    if (const int dopants = stabilized_zirconia_name(w)) {
+      add(begin, end, std::string(w), std::string(w), MentionKind::kName, dopants + 2);
+      return true;
+    }
     // After a number, a word that is a unit is a unit ("5 V", "10 K", "3 Pa").
     if (after_number) {
       try {
@@ -870,6 +1088,15 @@ std::vector<Mention> find_mentions(std::string_view text, const std::vector<Toke
       return false;
     if (f.accepted) {
       add(begin, end, f.formula, f.reduced, MentionKind::kFormula, f.elements);
+      return true;
+    }
+    if (const FormulaCheck p = placeholder_formula(w); p.accepted) {
+      add(begin, end, p.formula, p.reduced, MentionKind::kFormula, p.elements);
+      return true;
+    }
+    // "stainless steel (STS) substrate" (SOFC-Exp PMC4772004).
+    if (l == "steel" || l == "steels") {
+      add(begin, end, std::string(w), std::string(w), MentionKind::kName, 0);
       return true;
     }
     const std::string name = name_formula(w);
@@ -900,9 +1127,47 @@ std::vector<Mention> find_mentions(std::string_view text, const std::vector<Toke
     }
     return false;
   };
+  // "M = Mg, Fe, Co" (SOFC-Exp PMC4673446), "doped with Y, La, Gd" (PMC4021905): elements that
+  // fill a placeholder or dope a compound are not materials of their own.
+  bool element_list = false;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
+    if (element_list) {
+      if (t.text == "," || t.text == "and" || t.text == "or") continue;
+      if (t.kind == TokenKind::kWord && t.text.size() <= 2 && t.text[0] >= 'A' &&
+          t.text[0] <= 'Z' && chem::find_element(t.text)) {
+        continue;
+      }
+      element_list = false;
+    }
+    if (t.text == "=" && i > 0) {
+      static const std::set<std::string, std::less<>> kPlaceholders = {"M", "Ln", "Me", "A",
+                                                                       "B", "RE", "TM"};
+      element_list = kPlaceholders.count(tokens[i - 1].text) > 0;
+      continue;
+    }
     if (t.kind != TokenKind::kWord) continue;
+    if ((t.text == "with" || t.text == "by") && i > 0 &&
+        (tokens[i - 1].text == "doped" || tokens[i - 1].text == "co-doped" ||
+         tokens[i - 1].text == "substituted")) {
+      element_list = true;
+      continue;
+    }
+    // "Li et al.": an author.
+    if (i + 2 < tokens.size() && tokens[i + 1].text == "et" && tokens[i + 2].text.starts_with("al"))
+      continue;
+    // "BaZr0.4Ce0.4Y0.2O3− δ", "La0.6Sr0.4CoO3 − δ": one formula.
+    bool joined_delta = false;
+    for (std::size_t j = i + 1; j <= i + 2 && j < tokens.size() && !joined_delta; ++j) {
+      std::size_t first = 0;
+      const std::string joined = split_delta_formula(tokens, j, first);
+      if (joined.empty() || first != i) continue;
+      const FormulaCheck f = check_formula_word(joined);
+      add(t.begin, tokens[j].end, f.formula, f.reduced, MentionKind::kFormula, f.elements);
+      i = j;
+      joined_delta = true;
+    }
+    if (joined_delta) continue;
     const bool after_number = i > 0 && tokens[i - 1].kind == TokenKind::kNumber;
     // "75Li2S·25P2S5": a coefficient glued to a formula is a mixture.
     if (after_number && tokens[i - 1].end == t.begin) {
@@ -910,6 +1175,13 @@ std::vector<Mention> find_mentions(std::string_view text, const std::vector<Toke
       const FormulaCheck f = check_formula_word(text.substr(n.begin, t.end - n.begin));
       if (f.accepted && f.elements >= 2 && has_lower_ascii(t.text)) {
         add(n.begin, t.end, f.formula, f.reduced, MentionKind::kFormula, f.elements);
+        continue;
+      }
+      // "8YSZ", "10CGO", "10Sc1CeSZ": a mol-% prefix on a name.
+      if ((chem::find_alias(t.text) || stabilized_zirconia_name(t.text)) &&
+          try_word(t.begin, t.end, false)) {
+        out.back().begin = n.begin;
+        out.back().text = std::string(text.substr(n.begin, t.end - n.begin));
         continue;
       }
     }
@@ -925,6 +1197,11 @@ std::vector<Mention> find_mentions(std::string_view text, const std::vector<Toke
       continue;
     }
     if (try_word(t.begin, t.end, after_number)) continue;
+    // "(K-PSCFN)16" (SOFC-Exp PMC4673446): a bracketed abbreviation with a citation glued on.
+    if (const std::size_t close = bracketed_end(t.text);
+        close > 0 && try_word(t.begin + 1, t.begin + close, false)) {
+      continue;
+    }
     // Ions ("Li+", "O2−") are not split into their element.
     if (t.text.ends_with("+") || t.text.ends_with("\u2212") || t.text.ends_with("\u207A") ||
         t.text.ends_with("\u207B") || t.text.ends_with("-")) {
@@ -940,18 +1217,35 @@ std::vector<Mention> find_mentions(std::string_view text, const std::vector<Toke
       const bool boundary =
           k == t.end || c == '/' || c == '|' || c == ':' || c == '+' || is_dash_cp(c);
       if (boundary) {
-        if (k > part) {
+        // "(La2Sn2O7 + YSZ)/Pt" (SOFC-Exp PMC3730159): a bracket opened or closed in another part.
+        std::size_t stop = k;
+        if (k > part + 1) {
+          const std::string_view piece = text.substr(part, k - part);
+          if (piece.back() == ')' && piece.find('(') == std::string_view::npos) --stop;
+        }
+        if (stop > part) {
           // "8YSZ" in "Ni-8YSZ": a mol-percent prefix on an abbreviation.
           std::size_t from = part;
-          while (from < k && text[from] >= '0' && text[from] <= '9') ++from;
-          if (from > part && from < k && chem::find_alias(text.substr(from, k - from))) {
-            if (try_word(from, k, false)) {
+          while (from < stop && text[from] >= '0' && text[from] <= '9') ++from;
+          if (from > part && from < stop && chem::find_alias(text.substr(from, stop - from))) {
+            if (try_word(from, stop, false)) {
               out.back().begin = part;
-              out.back().text = std::string(text.substr(part, k - part));
+              out.back().text = std::string(text.substr(part, stop - part));
             }
-          } else if (k - part >= 2 || (k < t.end && c != '-')) {
+          } else if (text[part] == '%' && part == t.begin && after_number &&
+                     tokens[i - 1].end == t.begin) {
+            // "5%H2/Ar" (SOFC-Exp PMC4992832): a gas with its percentage.
+            if (try_word(part + 1, stop, false)) {
+              out.back().begin = tokens[i - 1].begin;
+              out.back().text = std::string(text.substr(out.back().begin, stop - out.back().begin));
+            }
+          } else if (text[part] == '(' && bracketed_end(text.substr(part, stop - part))) {
+            // "(LSM)-YSZ" (SOFC-Exp PMC4313086), "(LSCM)12" with a citation glued on: the
+            // bracketed abbreviation.
+            try_word(part + 1, part + bracketed_end(text.substr(part, stop - part)), false);
+          } else if (stop - part >= 2 || (k < t.end && c != '-')) {
             // Only pieces that are whole parts of a compound word, not "X" of "X-ray".
-            try_word(part, k, false);
+            try_word(part, stop, false);
           }
         }
         part = k + len;
@@ -965,6 +1259,11 @@ std::vector<Mention> find_mentions(std::string_view text, const std::vector<Toke
                                    });
     if (ratio) out.resize(before_parts);
   }
+  // "Al2O3 crucible", "stainless steel autoclave", "ZrO2 balls": the material of labware, not a
+  // material of the experiment (the synthesis corpus marks them as apparatus descriptors).
+  out.erase(std::remove_if(out.begin(), out.end(),
+                           [&](const Mention& m) { return names_labware(text, m.end); }),
+            out.end());
   add_composition_values(text, tokens, abbreviations, out);
   return out;
 }

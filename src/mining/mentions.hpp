@@ -67,11 +67,14 @@ struct Abbreviation {
   bool material = false;
 };
 
-/// Abbreviations of a document, by short form (the first definition wins).
+/// Abbreviations of a document, by short form (the first definition wins). The keys "x =", "y ="
+/// and "z =" (which no word matches) hold the document's first formula with that composition
+/// variable ("SrCo1−xRexO3−δ"), so that "x = 0.05" in a later sentence names its compound.
 using AbbreviationTable = std::map<std::string, Abbreviation, std::less<>>;
 
 /// Finds abbreviation definitions in one text ("LONG FORM (SHORT)", "FORMULA (SHORT)",
-/// "SHORT (FORMULA)") and adds them to `table`.
+/// "SHORT (FORMULA)", "FORMULA (SHORT, M = ...)", "FORMULA (x = ...) (SHORT)") and the formulas
+/// with composition variables, and adds them to `table`.
 void find_abbreviations(std::string_view text, const std::vector<Token>& tokens,
                         AbbreviationTable& table);
 

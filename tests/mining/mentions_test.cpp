@@ -16,6 +16,12 @@ std::vector<Mention> mentions_of(std::string_view text) {
   return find_mentions(text, tokens, abbreviations);
 }
 
+AbbreviationTable abbreviations_of(std::string_view text) {
+  AbbreviationTable table;
+  find_abbreviations(text, tokenize(text), table);
+  return table;
+}
+
 std::vector<std::string> kinds_of(std::string_view text) {
   std::vector<std::string> out;
   for (const Mention& m : mentions_of(text)) {
@@ -245,12 +251,137 @@ TEST(MiningMentions, AbbreviationsWithCitationsAndLongFormulas) {
   const std::string text =
       "several oxides, such as La0.75Sr0.25Cr0.5Mn0.5O3 (LSCM)12, have been investigated. "
       "on a LSGM (La0.9Sr0.1Ga0.8Mg0.2O3) electrolyte";
-  AbbreviationTable table;
-  find_abbreviations(text, tokenize(text), table);
+  const AbbreviationTable table = abbreviations_of(text);
   ASSERT_TRUE(table.count("LSCM"));
   EXPECT_EQ(table.at("LSCM").formula, "La0.75Sr0.25Cr0.5Mn0.5O3");
   ASSERT_TRUE(table.count("LSGM"));
   EXPECT_EQ(table.at("LSGM").formula, "La0.9Sr0.1Ga0.8Mg0.2O3");
+}
+
+// Notations of SOFC papers, from the train/dev errors (pb-mining-rules/4).
+TEST(MiningMentions, DeltaWrittenApartFromItsFormula) {
+  // SOFC-Exp PMC5700654 (Song et al., Adv. Sci. 2017, CC BY; train split): "O3− δ" with a space.
+  const std::string text =
+      "During synthesis, Ni nanoparticles, water\u2010storable BaZr0.4Ce0.4Y0.2O3\u2212 \u03B4 "
+      "(BZCY) perovskite, and amorphous BaO are formed in situ and deposited on the surface of a "
+      "Sm0.2Ce0.8O1.9 (SDC) scaffold. A cell with Ni\u2010free BZCY anode.";
+  const AbbreviationTable table = abbreviations_of(text);
+  ASSERT_TRUE(table.count("BZCY"));
+  EXPECT_TRUE(table.at("BZCY").material);
+  EXPECT_EQ(table.at("BZCY").formula, "BaZr0.4Ce0.4Y0.2O3\u2212\u03B4");
+  EXPECT_EQ(words(text),
+            (std::vector<std::string>{"Ni", "water", "BaZr0.4Ce0.4Y0.2O3\u2212 \u03B4", "BZCY",
+                                      "BaO", "Sm0.2Ce0.8O1.9", "SDC", "BZCY"}));
+  // SOFC-Exp PMC4986314 (Kubicek et al., Solid State Ionics 2014, CC BY; train split): spaces on
+  // both sides of the minus.
+  const std::string lsc =
+      "This contribution reports the results of a study applying EIS and IEDP to one and the same "
+      "La0.6Sr0.4CoO3 \u2212 \u03B4 (LSC) thin film";
+  EXPECT_EQ(kinds_of(lsc),
+            (std::vector<std::string>{"La0.6Sr0.4CoO3 \u2212 \u03B4:formula", "LSC:abbreviation"}));
+}
+
+TEST(MiningMentions, AbbreviationsInCompositesAndWithDefinitions) {
+  // SOFC-Exp PMC4313086 (Duan et al., Sci. Rep. 2015, CC BY; train split), also the SOFC-Exp
+  // guidelines' example: the bracketed abbreviation joined to YSZ.
+  EXPECT_EQ(
+      words("The cells consisted of Ni-YSZ functional anode, YSZ electrolyte and "
+            "(La0.8Sr0.2)0.95MnO3-\u03B4 (LSM)-YSZ cathode prepared in sequence"),
+      (std::vector<std::string>{"Ni", "YSZ", "YSZ", "(La0.8Sr0.2)0.95MnO3-\u03B4", "LSM", "YSZ"}));
+  // SOFC-Exp PMC4673446 (Ding et al., Sci. Rep. 2015, CC BY; train split): "(LSTO, M = ...)"
+  // defines LSTO; "Sr2MMoO6" has a placeholder M; the elements that fill it are no mentions.
+  const std::string text =
+      "several oxides, such as La0.75Sr0.25Cr0.5Mn0.5O3 (LSCM)12, La0.33Sr0.67Ti1\u2212xMxO3 "
+      "(LSTO, M = Fen+, Mnn+, Sc)13, Sr2MMoO6 (SMMO, M = Mg, Fe, Co)81415 and "
+      "Pr0.8Sr1.2(Co,Fe)0.8Nb0.2O4 (K-PSCFN)16, have been investigated as the potential anode "
+      "materials. For instance, without a Pd or Ni catalyst, pure LSTO or LSCM anode could not "
+      "provide reasonable performance";
+  EXPECT_EQ(words(text), (std::vector<std::string>{"La0.75Sr0.25Cr0.5Mn0.5O3", "LSCM",
+                                                   "La0.33Sr0.67Ti1\u2212xMxO3", "LSTO", "Sr2MMoO6",
+                                                   "SMMO", "Pr0.8Sr1.2(Co,Fe)0.8Nb0.2O4", "K-PSCFN",
+                                                   "Pd", "Ni", "LSTO", "LSCM"}));
+  // SOFC-Exp PMC5457058 (Troncoso et al., Materials 2016, CC BY; dev split): composition values
+  // between the formula and its abbreviation.
+  const std::string scro =
+      "with LSGM as the electrolyte, SrCo1\u2212xRexO3\u2212\u03B4 (x = 0.05, 0.10) (SCRO) as "
+      "cathode materials";
+  const AbbreviationTable table = abbreviations_of(scro);
+  ASSERT_TRUE(table.count("SCRO"));
+  EXPECT_EQ(table.at("SCRO").formula, "SrCo1\u2212xRexO3\u2212\u03B4");
+  // SOFC-Exp PMC3730159 (Tang et al., Sci. World J. 2013, CC BY; train split): a bracket across
+  // the parts of a composite.
+  EXPECT_EQ(words("The cell composed of (La2Sn2O7 + YSZ)/Pt composite electrode"),
+            (std::vector<std::string>{"La2Sn2O7", "YSZ", "Pt"}));
+  // SOFC-Exp PMC4578433 (Ji et al., Beilstein J. Nanotechnol. 2015, CC BY; train split): the
+  // plural of a material abbreviation; "SOFCs" stays rejected.
+  EXPECT_EQ(words("anodic aluminum oxide (AAO) supports. AAOs with 80 nm-sized pores and SOFCs"),
+            (std::vector<std::string>{"aluminum", "AAO", "AAOs"}));
+  // SOFC-Exp PMC4735809 (Nenning et al., J. Phys. Chem. C 2015, CC BY; dev split): a gas in
+  // brackets does not become an abbreviation of "oxidizing".
+  const std::string o2 =
+      "as cathodes in oxidizing (O2) and as anodes in reducing (H2/H2O) atmospheres. 0.5 mbar of "
+      "O2";
+  const AbbreviationTable none = abbreviations_of(o2);
+  EXPECT_FALSE(none.count("O2"));
+  EXPECT_EQ(words(o2), (std::vector<std::string>{"O2", "H2", "H2O", "O2"}));
+}
+
+TEST(MiningMentions, CompositionValuesNameADocumentFormula) {
+  // SOFC-Exp PMC5457058 (dev split): the sentence with "x = 0.05 and x = 0.10" has no formula;
+  // the document's SrCo1−xRexO3−δ gives it.
+  const std::string text =
+      "SrCo1\u2212xRexO3\u2212\u03B4 (x = 0.05, 0.10) oxides were prepared. The electrical "
+      "conductivity gave maximum values of 43.5 S\u00B7cm\u22121 and 51.6 S\u00B7cm\u22121 for "
+      "x = 0.05 and x = 0.10, respectively, at 850 \u00B0C.";
+  const AbbreviationTable table = abbreviations_of(text);
+  const std::string second = text.substr(text.find("The electrical"));
+  std::vector<std::string> got;
+  for (const Mention& m : find_mentions(second, tokenize(second), table)) {
+    got.push_back(m.text + ":" + std::string(to_string(m.kind)) + ":" + m.formula);
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"x = 0.05:composition:SrCo1\u2212xRexO3\u2212\u03B4",
+                                           "x = 0.10:composition:SrCo1\u2212xRexO3\u2212\u03B4"}));
+}
+
+TEST(MiningMentions, MaterialNamesOfSofcPapers) {
+  // SOFC-Exp PMC4495617 (Liu et al., Sci. Rep. 2015, CC BY; dev split): an oxide named by its
+  // cations.
+  EXPECT_EQ(kinds_of("which show Sr-Fe-Mo-oxide particles are highly dispersed on the surface of "
+                     "flowerlike CeO2 microspheres"),
+            (std::vector<std::string>{"Sr-Fe-Mo-oxide:name", "CeO2:formula"}));
+  // SOFC-Exp PMC4021905 (Faes et al., Membranes 2012, CC BY; train split): stabilized zirconia
+  // named by its dopants with their mol-%, and CGO from the alias table.
+  EXPECT_EQ(words("Kerafol observed a constant ASR for 3 RedOx cycles at 850 \u00B0C using a "
+                  "10Sc1CeSZ electrolyte and a Ni-8YSZ anode."),
+            (std::vector<std::string>{"10Sc1CeSZ", "Ni", "8YSZ"}));
+  EXPECT_EQ(words("(Sr0.86,Y0.08)TiO3/CGO/NiO anodes"),
+            (std::vector<std::string>{"(Sr0.86,Y0.08)TiO3", "CGO", "NiO"}));
+  // SOFC-Exp PMC4772004 (Joong et al., Sci. Rep. 2016, CC BY; train split): steel, and an
+  // abbreviation of it.
+  const std::string sts =
+      "by employing oxide-based thin-film electrode and porous stainless steel (STS) substrate. "
+      "the YSZ and STS";
+  EXPECT_EQ(words(sts), (std::vector<std::string>{"steel", "STS", "YSZ", "STS"}));
+  // SOFC-Exp PMC4992832 (Lan et al., Sci. Rep. 2016, CC BY; train split): a percentage glued to a
+  // gas.
+  EXPECT_EQ(words("exhibits a conductivity of 63 Scm\u22121and 60 Scm\u22121 at 415 \u00B0C in air "
+                  "and 5%H2/Ar respectively."),
+            (std::vector<std::string>{"air", "5%H2", "Ar"}));
+}
+
+TEST(MiningMentions, AuthorsDopantListsAndLabwareAreNoMaterials) {
+  // SOFC-Exp PMC4021905 (train split): an author, and elements a compound is doped with.
+  EXPECT_EQ(words("Li et al. measured the performance of anode-supported cells"),
+            (std::vector<std::string>{"anode-supported"}));
+  EXPECT_EQ(words("A parallel patent proposed SrTiO3 doped with Y, La, Gd that shows expansion "
+                  "during RedOx cycles when infiltrated by Ni [241]."),
+            (std::vector<std::string>{"SrTiO3", "Ni"}));
+  // Synthesis corpus 10.1002/aenm.201300174 (dev split): the crucible's alumina is labware.
+  EXPECT_EQ(words("The starting materials were transferred into an alumina crucible, covered by "
+                  "B2O3 powders and then compacted."),
+            (std::vector<std::string>{"materials", "B2O3"}));
+  EXPECT_EQ(words("heated in a Teflon-lined stainless steel autoclave"),
+            std::vector<std::string>{});
 }
 
 }  // namespace
