@@ -35,6 +35,7 @@ namespace {
 struct DbArgs {
   std::string db;
   ml::DbQuery query;
+  double min_temperature = std::nan(""), max_temperature = std::nan("");
   bool no_structures = false;
 };
 
@@ -55,6 +56,14 @@ void add_db_options(CLI::App* cmd, DbArgs& a, bool required) {
                   "Datasets to read (with --db; repeat): public (every public dataset, the "
                   "default), members (every members-only dataset) or a dataset name")
       ->allow_extra_args(false);
+  cmd->add_option("--min-temperature", a.min_temperature,
+                  "With --db: only values measured at this temperature (K) or above");
+  cmd->add_option("--max-temperature", a.max_temperature,
+                  "With --db: only values measured at this temperature (K) or below");
+  cmd->add_option("--elements", a.query.elements,
+                  "With --db: only values whose formula holds all these elements, e.g. Li,O")
+      ->delimiter(',')
+      ->allow_extra_args(false);
   cmd->add_flag("--no-structures", a.no_structures,
                 "With --db: no structure per substance (no structure descriptors)");
 }
@@ -68,6 +77,8 @@ ml::Table database_table(DbArgs& a) {
   options.create = false;
   store::Database db = store::Database::open(a.db, options);
   a.query.structures = !a.no_structures;
+  if (!std::isnan(a.min_temperature)) a.query.min_temperature_K = a.min_temperature;
+  if (!std::isnan(a.max_temperature)) a.query.max_temperature_K = a.max_temperature;
   ml::DbSummary s;
   ml::Table t = ml::database_table(db, a.query, &s);
   std::string datasets;
@@ -77,6 +88,10 @@ ml::Table database_table(DbArgs& a) {
              "structure ({} structures)\n",
              a.db, s.rows, s.kind, s.unit, datasets, s.with_substance, s.substances,
              s.with_structure, s.structures);
+  if (s.filtered > 0) {
+    fmt::print(stderr, "{}: {} values left out by the temperature or element filters\n", a.db,
+               s.filtered);
+  }
   if (s.bounds_only > 0) {
     fmt::print(stderr, "{}: {} values given only as a bound or range are left out\n", a.db,
                s.bounds_only);

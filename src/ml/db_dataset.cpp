@@ -8,6 +8,8 @@
 #include <optional>
 #include <set>
 
+#include "chem/element.hpp"
+#include "chem/formula.hpp"
 #include "crystal/cif_writer.hpp"
 #include "store/database.hpp"
 #include "store/property_kinds.hpp"
@@ -120,6 +122,26 @@ Table database_table(store::Database& db, const DbQuery& query, DbSummary* summa
   s.bind(1, kind->name);
   int k = 2;
   for (const auto& d : datasets) s.bind(k++, d);
+  std::vector<int> wanted;
+  for (const auto& e : query.elements) {
+    const chem::Element* el = chem::find_element(e);
+    if (el == nullptr) throw InvalidArgument("--elements: '" + e + "' is not an element");
+    wanted.push_back(el->z);
+  }
+  // The temperature and element filters; a formula that does not parse fails the element test.
+  auto keep = [&](std::optional<double> t, const std::string& formula) {
+    if (query.min_temperature_K && !(t && *t >= *query.min_temperature_K)) return false;
+    if (query.max_temperature_K && !(t && *t <= *query.max_temperature_K)) return false;
+    if (wanted.empty()) return true;
+    try {
+      chem::Composition c = chem::parse_formula(formula).composition;
+      std::set<int> has;
+      for (const auto& e : c.entries()) has.insert(e.species.z);
+      return std::all_of(wanted.begin(), wanted.end(), [&](int z) { return has.contains(z); });
+    } catch (const std::exception&) {
+      return false;
+    }
+  };
 
   // The structure standing for a substance: its first structure member in a selected dataset
   // (a restricted structure never reaches a table of public values).
@@ -150,6 +172,10 @@ Table database_table(store::Database& db, const DbQuery& query, DbSummary* summa
     std::string reduced = s.column_optional_text(3).value_or("");
     if (formula.empty()) formula = reduced;
     if (formula.empty()) formula = s.column_optional_text(11).value_or("");
+    if (!keep(s.column_optional_double(5), formula)) {
+      ++sum.filtered;
+      continue;
+    }
     std::string dataset = s.column_text(10);
     row_datasets.insert(dataset);
     std::string structure_id, structure_path;
@@ -232,6 +258,7 @@ Table database_table(store::Database& db, const DbQuery& query, DbSummary* summa
   sum.datasets.assign(row_datasets.begin(), row_datasets.end());
   if (t.rows.empty()) {
     std::string why = "no " + kind->name + " value in " + db.path().string();
+    if (sum.filtered > 0) why += " (" + std::to_string(sum.filtered) + " left out by the filters)";
     if (sum.bounds_only > 0)
       why += " (" + std::to_string(sum.bounds_only) + " given only as bounds)";
     if (!sum.left_out.empty()) {

@@ -2,6 +2,7 @@
 /// Training tables from a Phasebook database: the values of one property kind with their
 /// substance, formula, measurement conditions, reference and dataset, and the structure that
 /// stands for each substance, as the same Table a CSV gives (docs/ml.md, "From a database").
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,10 @@ struct DbQuery {
   /// "public" (every dataset whose visibility is public; the default when empty), "members"
   /// (every members-only dataset, including names missing from the dataset table), or a name.
   std::vector<std::string> datasets;
+  /// Only values measured within these temperatures (K); a bound leaves out values without one.
+  std::optional<double> min_temperature_K, max_temperature_K;
+  /// Only values whose formula holds every one of these elements.
+  std::vector<std::string> elements;
   bool structures = true;                    ///< link each substance's structure (a CIF file)
   std::string structure_dir = "structures";  ///< where the CIF files go, relative to the CSV
 };
@@ -29,6 +34,7 @@ struct DbSummary {
   std::string kind, unit;       ///< canonical kind name; unit of the target column
   std::size_t rows = 0;         ///< rows in the table
   std::size_t bounds_only = 0;  ///< values given only as a bound or range (left out)
+  std::size_t filtered = 0;     ///< values the temperature or element filters leave out
   std::size_t with_substance = 0, substances = 0, with_structure = 0, structures = 0;
   std::vector<std::string> datasets;  ///< datasets the rows come from
   /// Datasets with values of this kind that the selection leaves out, with their row counts.

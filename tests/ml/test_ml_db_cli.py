@@ -12,6 +12,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -157,6 +158,8 @@ with tempfile.TemporaryDirectory() as tmp:
         (["learn", "cv", "--db", db, "--model", "gbt"], "--db needs --property"),
         (["learn", "cv", *db_args, "--data", out, "--model", "gbt"], "not both"),
         (["learn", "cv", "--model", "gbt"], "give the table"),
+        (["learn", "dataset", *db_args, "--elements", "Xx", "-o", out2], "'Xx' is not an element"),
+        (["learn", "dataset", *db_args, "--min-temperature", "400", "-o", out2], "left out by"),
     ]:
         p = run(*args, code=2)
         check(words in p.stderr, f"{' '.join(args)}: {p.stderr!r} lacks {words!r}")
@@ -186,6 +189,20 @@ with tempfile.TemporaryDirectory() as tmp:
             fa = [r["group"] + r["fold"] for r in rows_of(os.path.join(tmp, "la.csv"))]
             fb = [r["group"] + r["fold"] for r in rows_of(os.path.join(tmp, "lb.csv"))]
             check(fa == fb, f"liverpool {model}: other groups or folds")
+        # Filters: room-temperature sulfides, counted from the CSV independently.
+        want = 0
+        for r in rows_of(liverpool):
+            els = set(re.findall(r"[A-Z][a-z]?", r["composition"]))
+            want += 290 <= float(r["temperature"]) + 273.15 <= 310 and {"Li", "S"} <= els
+        rt = os.path.join(tmp, "rt.csv")
+        p = run("learn", "dataset", "--db", ldb, "--property", "ionic_conductivity", "--unit",
+                "S/cm", "--min-temperature", "290", "--max-temperature", "310", "--elements",
+                "Li,S", "-o", rt)
+        got = rows_of(rt)
+        check(len(got) == want and want > 20, f"filters: {len(got)} rows, wanted {want}")
+        check(f"{737 - want} values left out by the temperature or element filters" in p.stderr,
+              f"filtered count not said: {p.stderr}")
+        check(all(290 <= float(r["temperature_K"]) <= 310 for r in got), "temperature filter")
     else:
         print("no ../shared: the Liverpool comparison is skipped")
 
