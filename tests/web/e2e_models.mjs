@@ -53,7 +53,7 @@ async function main() {
   await page.click('#nav-list a[href="/models"]');
   await page.waitForSelector('main[data-ready="true"] #models-table');
   const listed = await page.$$eval('#models-table tbody tr', (rows) => rows.map((r) => r.dataset.model));
-  check(listed.join() === 'obelix-gbt,obelix-svr', `a guest's Models page lists the two public models, not lab-linear (${listed})`);
+  check(listed.join() === 'obelix-gbt,obelix-svr', `a guest's Models page lists the two public models, not lab-gpr (${listed})`);
   const screens = await page.$$eval('#screens-table tbody tr', (rows) => rows.map((r) => r.dataset.screen));
   check(screens.join() === 'screen', `and the public screen only (${screens})`);
   const api = await apiJson(base, '/api/models/obelix-gbt');
@@ -110,22 +110,23 @@ async function main() {
   await page.screenshot({ path: path.join(artifacts, 'screen.png'), fullPage: false });
 
   // 4. The members-only model: an error for a guest, listed and plotted after signing in.
-  await page.goto(`${base}/models/lab-linear`);
+  await page.goto(`${base}/models/lab-gpr`);
   await page.waitForSelector('main[data-ready="true"] .message.error');
-  check(/no model 'lab-linear'/.test(await page.textContent('main')), 'a guest opening the members-only model reads why it is not there');
+  check(/no model 'lab-gpr'/.test(await page.textContent('main')), 'a guest opening the members-only model reads why it is not there');
   const expected = consoleErrors.findIndex((m) => /status of 404/.test(m));
   check(expected >= 0, 'the browser logged the 404 of the hidden model');
   if (expected >= 0) consoleErrors.splice(expected, 1);
   await page.goto(`${base}/models`);
   await page.waitForSelector('main[data-ready="true"] #models-table');
   await signIn(page, 'alice', 'correct horse battery');
-  await page.waitForSelector('#models-table tr[data-model="lab-linear"]');
-  const badge = await page.textContent('#models-table tr[data-model="lab-linear"] .badge');
-  check(badge === 'members only', `a member sees lab-linear marked members only (${badge})`);
-  await page.click('#models-table a[href="/models/lab-linear"]');
+  await page.waitForSelector('#models-table tr[data-model="lab-gpr"]');
+  const badge = await page.textContent('#models-table tr[data-model="lab-gpr"] .badge');
+  check(badge === 'members only', `a member sees lab-gpr marked members only (${badge})`);
+  await page.click('#models-table a[href="/models/lab-gpr"]');
   await page.waitForSelector('main[data-ready="true"] #parity-plot .scatterlayer');
   const labPoints = await drawnPoints(page, '#parity-plot');
-  check(labPoints === fixture.models['lab-linear'].cv_rows, `its parity plot draws its ${labPoints} out-of-fold rows`);
+  const labBars = await page.$$eval('#parity-plot .scatterlayer .trace .errorbars .errorbar', (e) => e.length);
+  check(labPoints === fixture.models['lab-gpr'].cv_rows && labBars === fixture.models['lab-gpr'].with_std, `its parity plot draws its ${labPoints} out-of-fold rows with ${labBars} GP standard deviations as error bars`);
 
   checkClean(checks, { external, consoleErrors });
   console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

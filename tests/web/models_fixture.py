@@ -7,10 +7,11 @@ conductivity (../shared/data/li_conductivity/obelix/train.csv, log10 S/cm, basic
 - obelix-gbt: boosted trees (100 trees) with `fit --cv`, and `learn importance --tree --ablation
   --json` (every feature) stored as importance.json; public.
 - obelix-svr: epsilon-SVR with `fit --cv` and permutation importance; public.
-- lab-linear: ridge regression with `fit --cv`, marked members-only (a `members-only` file).
+- lab-gpr: a Gaussian process (one length scale) with `fit --cv`, its out-of-fold predictions
+  with their predictive standard deviations; marked members-only (a `members-only` file).
 - screen.csv: `learn screen` of the Liverpool database's compositions (other papers, other
   temperatures; read as candidates) with obelix-gbt and obelix-svr, top 10 %, kept by at least
-  one model; lab-screen.csv: the same with lab-linear, so members-only as well.
+  one model; lab-screen.csv: the same with lab-gpr (its std columns beside), so members-only.
 - not models: a directory without model.json, one with a broken model.json, a hidden one, a CSV
   that is no screen.
 - a database with a member (alice).
@@ -58,8 +59,8 @@ def build(phasebook, out):
     with open(os.path.join(models, "obelix-svr", "importance.json"), "w") as f:
         f.write(pb("learn", "importance", *data, "--model", "svr", "--top", "0",
                    "--permutations", "2", "--json"))
-    lab = os.path.join(models, "lab-linear")
-    pb("learn", "fit", *data, "--model", "linear", "--cv", "-o", lab)
+    lab = os.path.join(models, "lab-gpr")
+    pb("learn", "fit", *data, "--model", "gpr", "-p", "ard=0", "--cv", "-o", lab)
     open(os.path.join(lab, "members-only"), "w").close()
 
     # Candidates: the distinct compositions of the Liverpool table, in the training column.
@@ -92,7 +93,7 @@ def build(phasebook, out):
     pb("user", "add", "--db", db, "alice", "--role", "member", stdin=PASSWORD + "\n")
 
     summary = {"dir": models, "db": db, "candidates": len(seen), "models": {}}
-    for name in ("obelix-gbt", "obelix-svr", "lab-linear"):
+    for name in ("obelix-gbt", "obelix-svr", "lab-gpr"):
         with open(os.path.join(models, name, "model.json")) as f:
             m = json.load(f)
         with open(os.path.join(models, name, "cv_predictions.csv"), newline="") as f:
@@ -100,7 +101,8 @@ def build(phasebook, out):
         summary["models"][name] = {"rows": m["training"]["rows"],
                                    "features": len(m["descriptors"]["names"]),
                                    "cv_rows": len(oof),
-                                   "folds": sorted({int(r["fold"]) for r in oof})}
+                                   "folds": sorted({int(r["fold"]) for r in oof}),
+                                   "with_std": sum(1 for r in oof if r["predicted_std"])}
     return summary
 
 

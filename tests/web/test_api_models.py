@@ -68,7 +68,7 @@ class List(unittest.TestCase):
     def test_member_sees_members_only_too(self):
         body = get("/api/models", MEMBER).json()
         self.assertEqual([m["name"] for m in body["models"]],
-                         ["lab-linear", "obelix-gbt", "obelix-svr"])
+                         ["lab-gpr", "obelix-gbt", "obelix-svr"])
         self.assertTrue(body["models"][0]["members_only"])
         self.assertFalse(body["models"][1]["members_only"])
         self.assertEqual([s["name"] for s in body["screens"]], ["lab-screen", "screen"])
@@ -81,7 +81,7 @@ class List(unittest.TestCase):
                 j = json.load(f)
             self.assertEqual(m["kind"], j["pipeline"]["kind"])
             self.assertEqual(m["kind"], {"obelix-gbt": "gbt", "obelix-svr": "svr",
-                                         "lab-linear": "linear"}[m["name"]])
+                                         "lab-gpr": "gpr"}[m["name"]])
             self.assertEqual(m["target"], "Ionic conductivity (S cm-1)")
             self.assertTrue(m["log10_target"])
             self.assertEqual(m["descriptor_version"], "pb-ml-descriptors/1")
@@ -138,11 +138,15 @@ class Detail(unittest.TestCase):
         self.assertNotIn("tree", svr)
 
     def test_members_only(self):
-        error(self, get("/api/models/lab-linear"), 404, r"no model 'lab-linear'")
-        body = get("/api/models/lab-linear", MEMBER).json()
+        error(self, get("/api/models/lab-gpr"), 404, r"no model 'lab-gpr'")
+        body = get("/api/models/lab-gpr", MEMBER).json()
         self.assertTrue(body["model"]["members_only"])
         self.assertIsNone(body["importance"])
         self.assertEqual(body["screens"], ["lab-screen"])
+        # A GP gives each out-of-fold prediction its predictive standard deviation.
+        stds = [p["predicted_std"] for p in body["cv_predictions"]]
+        self.assertEqual(len(stds), FIX["models"]["lab-gpr"]["with_std"])
+        self.assertTrue(all(s is not None and s > 0 for s in stds))
         # The public gbt model is in both screens, but a guest learns only of the public one.
         self.assertEqual(get("/api/models/obelix-gbt", MEMBER).json()["screens"],
                          ["lab-screen", "screen"])
@@ -197,7 +201,8 @@ class Screens(unittest.TestCase):
             for r in rows:
                 by_agree[int(r["n_agree"])] = by_agree.get(int(r["n_agree"]), 0) + 1
             self.assertEqual({a["n_agree"]: a["count"] for a in body["by_agree"]}, by_agree)
-        self.assertEqual(body["models"], ["obelix-gbt", "lab-linear"])
+        self.assertEqual(body["models"], ["obelix-gbt", "lab-gpr"])
+        self.assertIn("lab-gpr_std", body["columns"])
 
     def test_paging_and_filter(self):
         rows = self.rows_of("screen")

@@ -41,6 +41,8 @@ export async function plotParity(el: HTMLElement, points: ParityPoint[], opts: {
       text: list.map((p) => `${p.group}${p.line !== null ? ` (line ${p.line})` : ''}`),
       hovertemplate: '%{text}<br>measured %{x:.3f}<br>predicted %{y:.3f}<extra>%{fullData.name}</extra>',
       marker: { size: 6, opacity: 0.75, color: FOLD_COLOURS[f % FOLD_COLOURS.length] },
+      // A GP's predictive standard deviation (±1σ) on each prediction.
+      error_y: list.some((p) => p.predicted_std !== null) ? { type: 'data' as const, array: list.map((p) => p.predicted_std ?? 0), visible: true, thickness: 1, width: 0, color: FOLD_COLOURS[f % FOLD_COLOURS.length] } : undefined,
     };
   });
   const values = usable.flatMap((p) => [p.measured as number, p.predicted as number]);
@@ -48,7 +50,8 @@ export async function plotParity(el: HTMLElement, points: ParityPoint[], opts: {
   const hi = Math.max(...values);
   const pad = (hi - lo) * 0.04 || 1;
   data.push({ type: 'scatter', mode: 'lines', name: 'y = x', x: [lo - pad, hi + pad], y: [lo - pad, hi + pad], line: { dash: 'dash', color: 'gray', width: 1 }, hoverinfo: 'skip' });
-  const figures = [opts.r2 ? `R² = ${num(opts.r2.mean)} ± ${num(opts.r2.sd, 2)}` : '', opts.mae ? `MAE = ${num(opts.mae.mean)} ± ${num(opts.mae.sd, 2)}` : '', `n = ${usable.length}`, opts.scheme].filter(Boolean);
+  const withStd = usable.some((p) => p.predicted_std !== null);
+  const figures = [opts.r2 ? `R² = ${num(opts.r2.mean)} ± ${num(opts.r2.sd, 2)}` : '', opts.mae ? `MAE = ${num(opts.mae.mean)} ± ${num(opts.mae.sd, 2)}` : '', `n = ${usable.length}`, opts.scheme, withStd ? 'bars: ±1σ predictive' : ''].filter(Boolean);
   await Plotly.newPlot(
     el,
     data,
