@@ -46,10 +46,8 @@ void add_db_options(CLI::App* cmd, DbArgs& a, bool required) {
   db->check(CLI::ExistingFile);
   auto* p = cmd->add_option("--property", a.query.property,
                             "Property kind of the target, e.g. ionic_conductivity (with --db)");
-  if (required) {
-    db->required();
-    p->required();
-  }
+  (void)p;
+  if (required) db->required();
   cmd->add_option("--unit", a.query.unit,
                   "Unit of the target column (with --db; default the kind's stored unit)");
   cmd->add_option("--dataset", a.query.datasets,
@@ -69,8 +67,9 @@ void add_db_options(CLI::App* cmd, DbArgs& a, bool required) {
 }
 
 // Reads the values of a database as a table; reports what was found and left out on stderr.
-ml::Table database_table(DbArgs& a) {
-  if (a.query.property.empty()) {
+// With `substances`, the candidates table (one row per substance with a structure) instead.
+ml::Table database_table(DbArgs& a, bool substances = false) {
+  if (a.query.property.empty() && !substances) {
     throw InvalidArgument("--db needs --property NAME (a property kind, e.g. ionic_conductivity)");
   }
   store::OpenOptions options;
@@ -80,17 +79,24 @@ ml::Table database_table(DbArgs& a) {
   if (!std::isnan(a.min_temperature)) a.query.min_temperature_K = a.min_temperature;
   if (!std::isnan(a.max_temperature)) a.query.max_temperature_K = a.max_temperature;
   ml::DbSummary s;
-  ml::Table t = ml::database_table(db, a.query, &s);
+  ml::Table t =
+      substances ? ml::substance_table(db, a.query, &s) : ml::database_table(db, a.query, &s);
+
   std::string datasets;
   for (const auto& d : s.datasets) datasets += (datasets.empty() ? "" : ", ") + d;
-  fmt::print(stderr,
-             "{}: {} {} values in {} (datasets: {}); {} rows of {} substances, {} with a "
-             "structure ({} structures)\n",
-             a.db, s.rows, s.kind, s.unit, datasets, s.with_substance, s.substances,
-             s.with_structure, s.structures);
+  if (substances) {
+    fmt::print(stderr, "{}: {} substances with a structure (datasets: {})\n", a.db, s.rows,
+               datasets);
+  } else {
+    fmt::print(stderr,
+               "{}: {} {} values in {} (datasets: {}); {} rows of {} substances, {} with a "
+               "structure ({} structures)\n",
+               a.db, s.rows, s.kind, s.unit, datasets, s.with_substance, s.substances,
+               s.with_structure, s.structures);
+  }
   if (s.filtered > 0) {
-    fmt::print(stderr, "{}: {} values left out by the temperature or element filters\n", a.db,
-               s.filtered);
+    fmt::print(stderr, "{}: {} {} left out by the temperature or element filters\n", a.db,
+               s.filtered, substances ? "substances" : "values");
   }
   if (s.bounds_only > 0) {
     fmt::print(stderr, "{}: {} values given only as a bound or range are left out\n", a.db,
@@ -353,6 +359,7 @@ void add_descriptors(CLI::App& ml_cmd, std::function<int()>& run) {
 void add_dataset(CLI::App& ml_cmd, std::function<int()>& run) {
   auto a = std::make_shared<DbArgs>();
   auto out = std::make_shared<std::string>();
+  auto substances = std::make_shared<bool>(false);
   CLI::App* cmd = ml_cmd.add_subcommand(
       "dataset",
       "Write the values of one property kind in a database as a training CSV (property_id, "
@@ -363,10 +370,21 @@ void add_dataset(CLI::App& ml_cmd, std::function<int()>& run) {
   cmd->add_option("--structures-dir", a->query.structure_dir,
                   "Directory of the CIF files, relative to the CSV")
       ->capture_default_str();
+  cmd->add_flag("--substances", *substances,
+                "Candidates instead of values: one row per substance with a structure "
+                "(substance_id, group, formula, dataset, structure_id, structure), for `learn "
+                "predict` or `learn screen --candidates` with a model fitted with --db");
   cmd->add_option("-o,--output", *out, "CSV file")->required();
-  run = [a, out] {
-    ml::Table t = database_table(*a);
+  run = [a, out, substances] {
+    if (*substances && !a->query.property.empty())
+      throw InvalidArgument("--substances takes no --property");
+    ml::Table t = database_table(*a, *substances);
     ml::write_table(t, *out);
+    if (*substances) {
+      fmt::print("{} substances -> {} ({} structures in {})\n", t.rows.size(), *out, t.files.size(),
+                 (std::filesystem::path(*out).parent_path() / a->query.structure_dir).string());
+      return kExitOk;
+    }
     fmt::print("{} rows, {} columns -> {}", t.rows.size(), t.header.size(), *out);
     if (!t.files.empty()) {
       fmt::print(" ({} structures in {})", t.files.size(),

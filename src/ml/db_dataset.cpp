@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -39,22 +40,21 @@ struct DatasetInfo {
   std::size_t values = 0;
 };
 
-// The datasets holding values of `kind` and the names the selectors pick.
-std::set<std::string> select_datasets(store::Connection& c, const std::string& kind,
+// The datasets `counts` lists (name, number of entries) and the names the selectors pick.
+std::set<std::string> select_datasets(store::Connection& c, store::Statement& counts,
                                       const std::vector<std::string>& selectors,
                                       std::vector<DatasetInfo>& found) {
-  store::Statement s = c.prepare(
-      "SELECT p.dataset, coalesce(d.visibility, 'members'), count(*) FROM property p"
-      " LEFT JOIN dataset d ON d.name = p.dataset WHERE p.kind = ? GROUP BY p.dataset"
-      " ORDER BY p.dataset");
-  s.bind(1, kind);
-  while (s.step()) {
-    found.push_back(
-        {s.column_text(0), s.column_text(1), static_cast<std::size_t>(s.column_int64(2))});
+  std::map<std::string, std::string> visibility;
+  store::Statement v = c.prepare("SELECT name, visibility FROM dataset");
+  while (v.step()) visibility[v.column_text(0)] = v.column_text(1);
+  while (counts.step()) {
+    std::string name = counts.column_text(0);
+    auto it = visibility.find(name);
+    found.push_back({name, it == visibility.end() ? "members" : it->second,
+                     static_cast<std::size_t>(counts.column_int64(1))});
   }
   std::set<std::string> known;
-  store::Statement names = c.prepare("SELECT name FROM dataset");
-  while (names.step()) known.insert(names.column_text(0));
+  for (const auto& [name, vis] : visibility) known.insert(name);
   for (const auto& d : found) known.insert(d.name);
   std::vector<std::string> sel = selectors.empty() ? std::vector<std::string>{"public"} : selectors;
   std::set<std::string> out;
@@ -79,6 +79,37 @@ std::string in_list(const std::set<std::string>& names) {
   std::string sql = "(";
   for (std::size_t i = 0; i < names.size(); ++i) sql += i ? ",?" : "?";
   return sql + ")";
+}
+
+// Keeps formulas holding every element of `elements` (all, when empty); a formula that does not
+// parse is not kept.
+std::function<bool(const std::string&)> element_filter(const std::vector<std::string>& elements) {
+  std::vector<int> wanted;
+  for (const auto& e : elements) {
+    const chem::Element* el = chem::find_element(e);
+    if (el == nullptr) throw InvalidArgument("--elements: '" + e + "' is not an element");
+    wanted.push_back(el->z);
+  }
+  return [wanted](const std::string& formula) {
+    if (wanted.empty()) return true;
+    try {
+      chem::Composition c = chem::parse_formula(formula).composition;
+      std::set<int> has;
+      for (const auto& e : c.entries()) has.insert(e.species.z);
+      return std::all_of(wanted.begin(), wanted.end(), [&](int z) { return has.contains(z); });
+    } catch (const std::exception&) {
+      return false;
+    }
+  };
+}
+
+// Puts a stored structure into the table's files as CIF; returns its path.
+std::string put_structure(Table& t, const store::StructureRecord& r, const std::string& dir) {
+  crystal::Structure st = store::to_structure(r);
+  st.name = "phasebook_" + std::to_string(r.id);
+  std::string path = dir + "/" + std::to_string(r.id) + ".cif";
+  t.files[path] = crystal::write_cif(st);
+  return path;
 }
 
 }  // namespace
@@ -107,7 +138,10 @@ Table database_table(store::Database& db, const DbQuery& query, DbSummary* summa
 
   store::Connection& c = db.connection();
   std::vector<DatasetInfo> found;
-  std::set<std::string> datasets = select_datasets(c, kind->name, query.datasets, found);
+  store::Statement counts = c.prepare(
+      "SELECT dataset, count(*) FROM property WHERE kind = ? GROUP BY dataset ORDER BY dataset");
+  counts.bind(1, kind->name);
+  std::set<std::string> datasets = select_datasets(c, counts, query.datasets, found);
   for (const auto& d : found) {
     if (!datasets.contains(d.name)) sum.left_out.emplace_back(d.name, d.values);
   }
@@ -122,25 +156,12 @@ Table database_table(store::Database& db, const DbQuery& query, DbSummary* summa
   s.bind(1, kind->name);
   int k = 2;
   for (const auto& d : datasets) s.bind(k++, d);
-  std::vector<int> wanted;
-  for (const auto& e : query.elements) {
-    const chem::Element* el = chem::find_element(e);
-    if (el == nullptr) throw InvalidArgument("--elements: '" + e + "' is not an element");
-    wanted.push_back(el->z);
-  }
-  // The temperature and element filters; a formula that does not parse fails the element test.
+  auto has_elements = element_filter(query.elements);
+  // The temperature and element filters.
   auto keep = [&](std::optional<double> t, const std::string& formula) {
     if (query.min_temperature_K && !(t && *t >= *query.min_temperature_K)) return false;
     if (query.max_temperature_K && !(t && *t <= *query.max_temperature_K)) return false;
-    if (wanted.empty()) return true;
-    try {
-      chem::Composition c = chem::parse_formula(formula).composition;
-      std::set<int> has;
-      for (const auto& e : c.entries()) has.insert(e.species.z);
-      return std::all_of(wanted.begin(), wanted.end(), [&](int z) { return has.contains(z); });
-    } catch (const std::exception&) {
-      return false;
-    }
+    return has_elements(formula);
   };
 
   // The structure standing for a substance: its first structure member in a selected dataset
@@ -195,10 +216,7 @@ Table database_table(store::Database& db, const DbQuery& query, DbSummary* summa
           if (sid) {
             std::optional<store::StructureRecord> r = repos.structures->get(*sid);
             if (r) {
-              crystal::Structure st = store::to_structure(*r);
-              st.name = "phasebook_" + std::to_string(*sid);
-              t.files[query.structure_dir + "/" + std::to_string(*sid) + ".cif"] =
-                  crystal::write_cif(st);
+              put_structure(t, *r, query.structure_dir);
             } else {
               it->second.reset();
             }
@@ -267,6 +285,64 @@ Table database_table(store::Database& db, const DbQuery& query, DbSummary* summa
         why += " " + name + " (" + std::to_string(n) + " values)";
     }
     throw InvalidArgument(why);
+  }
+  t.sha256 = Sha256().update(table_csv(t)).hex();
+  if (summary != nullptr) *summary = std::move(sum);
+  return t;
+}
+
+std::vector<std::string> substance_columns() {
+  return {"substance_id", "group", "formula", "dataset", "structure_id", "structure"};
+}
+
+Table substance_table(store::Database& db, const DbQuery& query, DbSummary* summary) {
+  store::Connection& c = db.connection();
+  DbSummary sum;
+  std::vector<DatasetInfo> found;
+  store::Statement counts = c.prepare(
+      "SELECT dataset, count(*) FROM structure WHERE substance_id IS NOT NULL GROUP BY dataset"
+      " ORDER BY dataset");
+  std::set<std::string> datasets = select_datasets(c, counts, query.datasets, found);
+  for (const auto& d : found) {
+    if (!datasets.contains(d.name)) sum.left_out.emplace_back(d.name, d.values);
+  }
+  store::Statement s = c.prepare(
+      "SELECT m.substance_id, min(m.entity_id) FROM substance_member m"
+      " JOIN structure st ON st.id = m.entity_id WHERE m.entity_kind = 'structure'"
+      " AND st.dataset IN " +
+      in_list(datasets) + " GROUP BY m.substance_id ORDER BY m.substance_id");
+  int k = 1;
+  for (const auto& d : datasets) s.bind(k++, d);
+  auto has_elements = element_filter(query.elements);
+  store::Repositories repos = store::make_repositories(db);
+  Table t;
+  t.path = db.path().string() + " (substances)";
+  t.header = substance_columns();
+  std::set<std::string> row_datasets;
+  std::size_t line = 1;
+  while (s.step()) {
+    std::string substance = s.column_text(0);
+    std::optional<store::StructureRecord> r = repos.structures->get(s.column_int64(1));
+    if (!r) continue;
+    // The cell's composition with decimal amounts (partial occupancies as stored).
+    std::string formula = r->chemical_formula_descriptive;
+    if (!has_elements(formula)) {
+      ++sum.filtered;
+      continue;
+    }
+    row_datasets.insert(r->dataset);
+    t.rows.push_back({substance, substance, formula, r->dataset, std::to_string(r->id),
+                      put_structure(t, *r, query.structure_dir)});
+    t.lines.push_back(++line);
+  }
+  sum.rows = sum.substances = sum.with_substance = sum.with_structure = t.rows.size();
+  sum.structures = t.files.size();
+  sum.datasets.assign(row_datasets.begin(), row_datasets.end());
+  if (t.rows.empty()) {
+    throw InvalidArgument("no substance with a structure in " + db.path().string() +
+                          (sum.filtered
+                               ? " (" + std::to_string(sum.filtered) + " left out by the filters)"
+                               : std::string()));
   }
   t.sha256 = Sha256().update(table_csv(t)).hex();
   if (summary != nullptr) *summary = std::move(sum);

@@ -54,4 +54,14 @@ std::vector<std::string> database_columns(const std::string& kind);
 /// `sha256` is that CSV text's. Rows are in property id order.
 Table database_table(store::Database& db, const DbQuery& query, DbSummary* summary = nullptr);
 
+/// Header of a substance table: substance_id, group (= substance_id), formula, dataset,
+/// structure_id, structure.
+std::vector<std::string> substance_columns();
+
+/// Candidates from a database: one row per substance with a structure in the selected datasets
+/// (its first structure member there), formula = the cell's composition, the structure as a CIF
+/// file; no target. Filters: `elements` (the property, unit and temperatures are not used).
+/// A model fitted with --db predicts on it (`learn predict`, `learn screen --candidates`).
+Table substance_table(store::Database& db, const DbQuery& query, DbSummary* summary = nullptr);
+
 }  // namespace pb::ml

@@ -121,6 +121,28 @@ with tempfile.TemporaryDirectory() as tmp:
     p = run("learn", "predict", "--model", model, "--data", out, "-o", os.path.join(tmp, "p.csv"))
     check(len(rows_of(os.path.join(tmp, "p.csv"))) == len(rows), "predict on the dataset CSV")
 
+    # Candidates: one row per substance with a structure; the model fitted from the database
+    # predicts every one of them.
+    con = sqlite3.connect(db)
+    n_sub = con.execute("SELECT count(DISTINCT substance_id) FROM structure").fetchone()[0]
+    n_lis = con.execute("SELECT count(DISTINCT substance_id) FROM structure"
+                        " WHERE elements LIKE '%,Li,%' AND elements LIKE '%,S,%'").fetchone()[0]
+    con.close()
+    cands = os.path.join(tmp, "cand", "c.csv")
+    run("learn", "dataset", "--db", db, "--substances", "-o", cands)
+    got = rows_of(cands)
+    check(len(got) == n_sub and n_sub > 100, f"substances: {len(got)} rows, wanted {n_sub}")
+    check(all(os.path.exists(os.path.join(tmp, "cand", r["structure"])) for r in got),
+          "candidate CIFs")
+    run("learn", "dataset", "--db", db, "--substances", "--elements", "Li,S", "-o", cands)
+    got = rows_of(cands)
+    check(len(got) == n_lis and n_lis > 10, f"Li,S substances: {len(got)} rows, wanted {n_lis}")
+    pred = os.path.join(tmp, "cand", "p.csv")
+    run("learn", "predict", "--model", model, "--data", cands, "-o", pred)
+    got = rows_of(pred)
+    check(len(got) == n_lis and all(float(r["predicted"]) > 0 for r in got),
+          "predictions for the candidates")
+
     # Members-only data is left out unless asked for, structures included.
     con = sqlite3.connect(db)
     con.execute("INSERT INTO dataset(name, visibility) VALUES ('lab', 'members')")
