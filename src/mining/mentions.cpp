@@ -9,6 +9,7 @@
 #include <functional>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "chem/element.hpp"
 #include "chem/formula.hpp"
@@ -19,9 +20,20 @@ namespace pb::mining {
 
 namespace {
 
+// A constant set of words, looked up by hash: every word of every document goes through several
+// of them (profiling showed ordered-set string comparisons as the largest cost).
+class WordSet {
+ public:
+  WordSet(std::initializer_list<std::string_view> words) : set_(words) {}
+  std::size_t count(std::string_view word) const { return set_.count(word); }
+
+ private:
+  std::unordered_set<std::string_view> set_;
+};
+
 // Acronyms of techniques, devices, solvents and polymers that the formula engine would read as
 // formulas or that papers use next to materials.
-const std::set<std::string, std::less<>> kNotMaterials = {
+const WordSet kNotMaterials = {
     "NSW",   "CV",   "SEM",  "TEM",  "XRD",  "XPS",   "EDS",  "EDX",   "EIS",  "NMR",   "DFT",
     "BET",   "TGA",  "DSC",  "OCV",  "SOFC", "SOFCs", "SOEC", "PEM",   "RT",   "CE",    "SEI",
     "CEI",   "LIB",  "LIBs", "ASSB", "SSE",  "SSB",   "PEO",  "PTFE",  "PVDF", "NMP",   "CMC",
@@ -36,21 +48,19 @@ const std::set<std::string, std::less<>> kNotMaterials = {
     "PBE",   "GGA",  "LDA",  "VASP", "NEB",  "MD",    "AIMD", "BV",    "CI",   "PS"};
 
 // Capitalised English words that are element symbols.
-const std::set<std::string, std::less<>> kEnglishSymbols = {
-    "In", "As", "At", "Be", "He", "No", "Am", "Es", "Ho", "Pa", "Hi", "Ra", "Re"};
+const WordSet kEnglishSymbols = {"In", "As", "At", "Be", "He", "No", "Am",
+                                 "Es", "Ho", "Pa", "Hi", "Ra", "Re"};
 
 // Gases and solvents: the atmosphere or the medium of an experiment, not a material of interest
 // (SOFC-Exp does not annotate them as materials either).
-const std::set<std::string, std::less<>> kAmbient = {
-    "H2O", "H2",  "O2",  "N2",  "CO2",  "CO",  "H2S",  "NH3",   "CH4",    "Ar",
-    "Ne",  "Kr",  "Xe",  "D2O", "H2O2", "HCl", "HNO3", "H2SO4", "C2H5OH", "CH3OH",
-    "NO",  "NO2", "SO2", "Cl2", "F2",   "HF",  "C2H6", "C3H8",  "C4H10"};
+const WordSet kAmbient = {"H2O",  "H2",    "O2",     "N2",    "CO2",  "CO",  "H2S",  "NH3",
+                          "CH4",  "Ar",    "Ne",     "Kr",    "Xe",   "D2O", "H2O2", "HCl",
+                          "HNO3", "H2SO4", "C2H5OH", "CH3OH", "NO",   "NO2", "SO2",  "Cl2",
+                          "F2",   "HF",    "C2H6",   "C3H8",  "C4H10"};
 // Of those, the inert gases, water and solvents: a medium, not a fuel or oxidant.
-const std::set<std::string, std::less<>> kMediumFormulas = {"H2O", "N2",  "Ar",     "Ne",   "Kr",
-                                                            "Xe",  "D2O", "C2H5OH", "CH3OH"};
-const std::set<std::string, std::less<>> kAmbientNames = {
-    "oxygen",  "hydrogen", "nitrogen", "argon",    "helium", "neon",
-    "krypton", "xenon",    "chlorine", "fluorine", "radon"};
+const WordSet kMediumFormulas = {"H2O", "N2", "Ar", "Ne", "Kr", "Xe", "D2O", "C2H5OH", "CH3OH"};
+const WordSet kAmbientNames = {"oxygen",  "hydrogen", "nitrogen", "argon",    "helium", "neon",
+                               "krypton", "xenon",    "chlorine", "fluorine", "radon"};
 
 // Gases, fuels and solvents named in words, with their formula. Both annotated corpora count them
 // as materials (SOFC-Exp: fuels and oxidants, "fuel_used"; the synthesis corpus: every substance
@@ -66,122 +76,122 @@ const std::pair<std::string_view, std::string_view> kAmbientWords[] = {
     {"octane", "C8H18"},    {"hydrocarbon", ""},       {"hydrocarbons", ""},
     {"diesel", ""},         {"gasoline", ""},          {"kerosene", ""},
     {"propanol", "C3H7OH"}, {"isopropanol", "C3H7OH"}, {"butanol", "C4H9OH"}};
-const std::set<std::string, std::less<>> kMediumWords = {
-    "argon",    "nitrogen", "helium",   "water",       "steam",  "ethanol",
-    "methanol", "acetone",  "propanol", "isopropanol", "butanol"};
+const WordSet kMediumWords = {"argon",    "nitrogen",    "helium",   "water",
+                              "steam",    "ethanol",     "methanol", "acetone",
+                              "propanol", "isopropanol", "butanol"};
 
 // Reagents named in words (no formula is given): solvents, organic additives, polymers.
-const std::set<std::string, std::less<>> kReagentWords = {"toluene",
-                                                          "acetonitrile",
-                                                          "chloroform",
-                                                          "urea",
-                                                          "hexane",
-                                                          "cyclohexane",
-                                                          "benzene",
-                                                          "glycerol",
-                                                          "glucose",
-                                                          "sucrose",
-                                                          "hydrazine",
-                                                          "formamide",
-                                                          "acetylacetone",
-                                                          "dichloromethane",
-                                                          "pyridine",
-                                                          "ethylenediamine",
-                                                          "triethylamine",
-                                                          "oleylamine",
-                                                          "phenanthroline",
-                                                          "imidazole",
-                                                          "thiourea",
-                                                          "hexamethylenetetramine",
-                                                          "TEOS",
-                                                          "CTAB",
-                                                          "KOH",
-                                                          "NaOH",
-                                                          "LiOH",
-                                                          "GO",
-                                                          "rGO",
-                                                          "zeolite",
-                                                          "zeolites",
-                                                          "geopolymer",
-                                                          "polyvinylpyrrolidone",
-                                                          "ammonia",
-                                                          "alcohol",
-                                                          "tetrahydrofuran",
-                                                          "dimethylformamide",
-                                                          "glycine",
-                                                          "gelatin",
-                                                          "melamine",
-                                                          "dicyandiamide",
-                                                          "PVDF",
-                                                          "PTFE",
-                                                          "NMP",
-                                                          "DMF",
-                                                          "THF",
-                                                          "PMMA",
-                                                          "PVP",
-                                                          "PAN",
-                                                          "PEG",
-                                                          "CNT",
-                                                          "CNTs",
-                                                          "MWCNTs",
-                                                          "SWCNTs",
-                                                          "EtOH",
-                                                          "MeOH",
-                                                          "DMSO",
-                                                          "Nafion"};
+const WordSet kReagentWords = {"toluene",
+                               "acetonitrile",
+                               "chloroform",
+                               "urea",
+                               "hexane",
+                               "cyclohexane",
+                               "benzene",
+                               "glycerol",
+                               "glucose",
+                               "sucrose",
+                               "hydrazine",
+                               "formamide",
+                               "acetylacetone",
+                               "dichloromethane",
+                               "pyridine",
+                               "ethylenediamine",
+                               "triethylamine",
+                               "oleylamine",
+                               "phenanthroline",
+                               "imidazole",
+                               "thiourea",
+                               "hexamethylenetetramine",
+                               "TEOS",
+                               "CTAB",
+                               "KOH",
+                               "NaOH",
+                               "LiOH",
+                               "GO",
+                               "rGO",
+                               "zeolite",
+                               "zeolites",
+                               "geopolymer",
+                               "polyvinylpyrrolidone",
+                               "ammonia",
+                               "alcohol",
+                               "tetrahydrofuran",
+                               "dimethylformamide",
+                               "glycine",
+                               "gelatin",
+                               "melamine",
+                               "dicyandiamide",
+                               "PVDF",
+                               "PTFE",
+                               "NMP",
+                               "DMF",
+                               "THF",
+                               "PMMA",
+                               "PVP",
+                               "PAN",
+                               "PEG",
+                               "CNT",
+                               "CNTs",
+                               "MWCNTs",
+                               "SWCNTs",
+                               "EtOH",
+                               "MeOH",
+                               "DMSO",
+                               "Nafion"};
 // The anions (and hydrates) of salts named in words: "zinc nitrate hexahydrate",
 // "cupric acetate hydrate", "ammonium hydroxide".
-const std::set<std::string, std::less<>> kAnionWords = {"nitrate",
-                                                        "nitrates",
-                                                        "acetate",
-                                                        "acetates",
-                                                        "chloride",
-                                                        "chlorides",
-                                                        "sulfate",
-                                                        "sulphate",
-                                                        "hydroxide",
-                                                        "carbonate",
-                                                        "phosphate",
-                                                        "citrate",
-                                                        "oxalate",
-                                                        "acetylacetonate",
-                                                        "isopropoxide",
-                                                        "ethoxide",
-                                                        "methoxide",
-                                                        "butoxide",
-                                                        "bromide",
-                                                        "iodide",
-                                                        "nitrite",
-                                                        "perchlorate",
-                                                        "formate",
-                                                        "molybdate",
-                                                        "tungstate",
-                                                        "metavanadate",
-                                                        "dihydrogen",
-                                                        "hydrogen",
-                                                        "propoxide",
-                                                        "acac",
-                                                        "chloride hexahydrate"};
-const std::set<std::string, std::less<>> kCationAdjectives = {"cupric",
-                                                              "cuprous",
-                                                              "ferric",
-                                                              "ferrous",
-                                                              "cobaltous",
-                                                              "cobaltic",
-                                                              "stannous",
-                                                              "stannic",
-                                                              "nickelous",
-                                                              "manganous",
-                                                              "ammonium",
-                                                              "tetraethylammonium",
-                                                              "tetramethylammonium",
-                                                              "tetrapropylammonium",
-                                                              "tetrabutylammonium"};
-const std::set<std::string, std::less<>> kHydrateWords = {
-    "hydrate",     "monohydrate",  "dihydrate",   "trihydrate",  "tetrahydrate", "pentahydrate",
-    "hexahydrate", "heptahydrate", "octahydrate", "nonahydrate", "decahydrate"};
+const WordSet kAnionWords = {"nitrate",
+                             "nitrates",
+                             "acetate",
+                             "acetates",
+                             "chloride",
+                             "chlorides",
+                             "sulfate",
+                             "sulphate",
+                             "hydroxide",
+                             "carbonate",
+                             "phosphate",
+                             "citrate",
+                             "oxalate",
+                             "acetylacetonate",
+                             "isopropoxide",
+                             "ethoxide",
+                             "methoxide",
+                             "butoxide",
+                             "bromide",
+                             "iodide",
+                             "nitrite",
+                             "perchlorate",
+                             "formate",
+                             "molybdate",
+                             "tungstate",
+                             "metavanadate",
+                             "dihydrogen",
+                             "hydrogen",
+                             "propoxide",
+                             "acac",
+                             "chloride hexahydrate"};
+const WordSet kCationAdjectives = {"cupric",
+                                   "cuprous",
+                                   "ferric",
+                                   "ferrous",
+                                   "cobaltous",
+                                   "cobaltic",
+                                   "stannous",
+                                   "stannic",
+                                   "nickelous",
+                                   "manganous",
+                                   "ammonium",
+                                   "tetraethylammonium",
+                                   "tetramethylammonium",
+                                   "tetrapropylammonium",
+                                   "tetrabutylammonium"};
+const WordSet kHydrateWords = {"hydrate",      "monohydrate",  "dihydrate",   "trihydrate",
+                               "tetrahydrate", "pentahydrate", "hexahydrate", "heptahydrate",
+                               "octahydrate",  "nonahydrate",  "decahydrate"};
 // Generic nouns for the materials of a procedure.
-const std::set<std::string, std::less<>> kReferenceNouns = {
+const WordSet kReferenceNouns = {
     "solution",    "solutions",    "mixture",    "mixtures",    "product",   "products",
     "sample",      "samples",      "suspension", "suspensions", "precursor", "precursors",
     "precipitate", "precipitates", "powder",     "powders",     "chemicals", "solvent",
@@ -196,11 +206,10 @@ constexpr std::string_view kRolePrefixes[] = {"anode", "cathode", "electrolyte",
 
 // All-capital formulas without digits that are real compounds (the rule against NSW/CV would
 // reject them).
-const std::set<std::string, std::less<>> kCapitalCompounds = {"BN", "KF", "KI", "WC",
-                                                              "VN", "BP", "UN", "HI"};
+const WordSet kCapitalCompounds = {"BN", "KF", "KI", "WC", "VN", "BP", "UN", "HI"};
 
 // Elements written with a count that are materials on their own (gases, allotropes).
-const std::set<std::string, std::less<>> kElementMolecules = {"Br2", "I2", "S8", "C60", "C70"};
+const WordSet kElementMolecules = {"Br2", "I2", "S8", "C60", "C70"};
 
 // Common names of materials besides element names.
 const std::pair<std::string_view, std::string_view> kMaterialNames[] = {
@@ -210,8 +219,7 @@ const std::pair<std::string_view, std::string_view> kMaterialNames[] = {
     {"gadolinia", "Gd2O3"}, {"samaria", "Sm2O3"},  {"lithia", "Li2O"}};
 
 // Element names that are also ordinary English words.
-const std::set<std::string, std::less<>> kAmbiguousNames = {"lead",   "tin",    "iron",   "gold",
-                                                            "silver", "carbon", "mercury"};
+const WordSet kAmbiguousNames = {"lead", "tin", "iron", "gold", "silver", "carbon", "mercury"};
 
 bool has_digit(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -547,7 +555,7 @@ std::size_t procedure_mention(std::string_view text, const std::vector<Token>& t
   // "aqueous solution of X" name X, not a material of their own (the synthesis corpus: 79% of
   // such nouns right after a determiner are annotated, 32% of those without one).
   if (kReferenceNouns.count(l)) {
-    static const std::set<std::string, std::less<>> kDeterminers = {
+    static const WordSet kDeterminers = {
         "the",       "a",     "an",          "this",        "that",      "these",
         "those",     "each",  "both",        "all",         "resulting", "obtained",
         "resultant", "final", "as-prepared", "as-obtained", "above"};
@@ -697,7 +705,7 @@ bool names_labware(std::string_view text, std::size_t end) {
   if (end >= text.size() || text[end] != ' ') return false;
   std::size_t e = end + 1;
   while (e < text.size() && text[e] >= 'a' && text[e] <= 'z') ++e;
-  static const std::set<std::string, std::less<>> kLabware = {
+  static const WordSet kLabware = {
       "crucible", "crucibles", "autoclave", "autoclaves", "mortar",    "vessel",  "vessels",
       "jar",      "jars",      "vial",      "vials",      "container", "beaker",  "beakers",
       "boat",     "boats",     "reactor",   "balls",      "die",       "mold",    "mould",
@@ -1141,8 +1149,7 @@ std::vector<Mention> find_mentions(std::string_view text, const std::vector<Toke
       element_list = false;
     }
     if (t.text == "=" && i > 0) {
-      static const std::set<std::string, std::less<>> kPlaceholders = {"M", "Ln", "Me", "A",
-                                                                       "B", "RE", "TM"};
+      static const WordSet kPlaceholders = {"M", "Ln", "Me", "A", "B", "RE", "TM"};
       element_list = kPlaceholders.count(tokens[i - 1].text) > 0;
       continue;
     }
