@@ -452,10 +452,16 @@ bool edit_field(store::Database& db, std::int64_t id, const RecordRow& before,
         "UPDATE mining_record SET value_as_given = ?, unit_as_given = ?, value_si = ? WHERE id = ?",
         value_text, unit_text, si_value(value_text, unit_text, before.record.property));
   } else if (field == "temperature") {
+    // The temperature as the sentence wrote it (condition "temperature") goes with the old value.
+    ordered_json j = ordered_json::parse(before.conditions_json, nullptr, false);
+    if (!j.is_object()) j = ordered_json::object();
+    j.erase("temperature");
     if (v.empty()) {
-      update("UPDATE mining_record SET temperature_K = NULL WHERE id = ?");
+      update("UPDATE mining_record SET temperature_K = NULL, conditions = ? WHERE id = ?",
+             j.dump());
     } else {
-      update("UPDATE mining_record SET temperature_K = ? WHERE id = ?", parse_temperature(v));
+      update("UPDATE mining_record SET temperature_K = ?, conditions = ? WHERE id = ?",
+             parse_temperature(v), j.dump());
     }
   } else if (field == "substance") {
     if (v.empty()) {

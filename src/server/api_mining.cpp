@@ -262,12 +262,12 @@ constexpr std::pair<const char*, const char*> kEditFields[] = {
 // A JSON member as the text `mine review edit` takes: strings as they are, numbers in full
 // precision, true/false, null clears.
 std::string edit_text(const std::string& name, const ordered_json& v) {
-  if (v.is_null()) return "";
-  if (v.is_string()) return v.get<std::string>();
   if (name == "restricted") {
     if (!v.is_boolean()) throw HttpError(400, "'restricted' must be true or false");
     return v.get<bool>() ? "true" : "false";
   }
+  if (v.is_null()) return "";
+  if (v.is_string()) return v.get<std::string>();
   if (v.is_number() && (name == "temperature_K" || name == "value")) return v.dump();
   throw HttpError(400, "'" + name + "' must be a string" +
                            (name == "temperature_K" ? " or a number" : "") + " or null");

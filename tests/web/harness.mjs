@@ -144,3 +144,25 @@ export async function finish(main, checks, tmp, live) {
   console.log(checks.failures ? `${checks.failures} check(s) failed` : 'all checks passed');
   process.exit(checks.failures ? 1 : 0);
 }
+
+/// Runs a database fixture `python3 SCRIPT PHASEBOOK DB` (tests/web/*_fixture.py) and returns
+/// the JSON it prints; exits 77 (skipped) when the fixture does (a tool or ../shared data missing).
+export function runFixture(sourceDir, script, phasebook, db) {
+  try {
+    return JSON.parse(execFileSync('/usr/bin/python3', [path.join(sourceDir, 'tests/web', script), phasebook, db], { encoding: 'utf8' }));
+  } catch (e) {
+    if (e.status === 77) {
+      console.log(String(e.stdout).trim());
+      process.exit(77);
+    }
+    throw e;
+  }
+}
+
+/// A laptop-sized page of a fresh browser context with the 30 s timeout and watch() on it.
+export async function openPage(browser, base) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  return { page, ...watch(page, base) };
+}
