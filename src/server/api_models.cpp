@@ -22,6 +22,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "server/api_common.hpp"
 #include "util/csv.hpp"
@@ -244,24 +245,47 @@ std::vector<ScreenFile> visible_screens(const Context& ctx, const std::vector<Mo
   return out;
 }
 
-// Calls `fn` with the fields of every record after the header of a CSV file whose records are
-// single lines (as `learn screen` writes them), skipping empty and unreadable lines, until it
-// returns false.
+// Calls `fn` with every line after the header of a CSV file whose records are single lines (as
+// `learn screen` writes them), without its line end, skipping empty lines, until it returns
+// false.
 template <class Fn>
-void for_each_record(const fs::path& path, Fn&& fn) {
+void for_each_line(const fs::path& path, Fn&& fn) {
   std::ifstream in(path);
   std::string line;
   std::getline(in, line);
   while (std::getline(in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    std::vector<std::string> f;
-    try {
-      f = csv::split(line);
-    } catch (const std::exception&) {
-      continue;
+    if (!line.empty() && !fn(std::string_view(line))) return;
+  }
+}
+
+std::size_t column_index(const std::vector<std::string>& header, const char* name) {
+  return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+}
+
+// Field `column` of a line with `columns` fields. `learn screen` writes n_agree and kept_by last
+// and plain (model names hold no comma or quote), so the last fields are cut from the end of the
+// line without splitting the rest (a 10-million-row screen is counted and filtered at the speed
+// of reading it); other columns, or a quoted tail, split the line. "" when absent or unreadable.
+std::string field_of(std::string_view line, std::size_t column, std::size_t columns) {
+  if (column + 2 >= columns) {
+    std::size_t end = line.size();
+    for (std::size_t k = columns - 1;; --k) {
+      std::size_t comma = line.rfind(',', end == 0 ? 0 : end - 1);
+      if (end == 0 || comma == std::string_view::npos) break;
+      if (k == column) {
+        std::string_view f = line.substr(comma + 1, end - comma - 1);
+        if (f.find('"') == std::string_view::npos) return std::string(f);
+        break;
+      }
+      end = comma;
     }
-    if (!fn(f)) return;
+  }
+  try {
+    auto f = csv::split(line);
+    return column < f.size() ? f[column] : std::string();
+  } catch (const std::exception&) {
+    return {};
   }
 }
 
@@ -284,15 +308,15 @@ ScreenCounts count_screen(const ScreenFile& s) {
     auto it = cache.find(s.path.string());
     if (it != cache.end() && it->second.first == stamp) return it->second.second;
   }
-  const auto ia = std::find(s.header.begin(), s.header.end(), "n_agree") - s.header.begin();
-  const auto ik = std::find(s.header.begin(), s.header.end(), "kept_by") - s.header.begin();
+  const auto ia = column_index(s.header, "n_agree");
+  const auto ik = column_index(s.header, "kept_by");
   ScreenCounts c;
-  for_each_record(s.path, [&](const std::vector<std::string>& f) {
+  const std::size_t n = s.header.size();
+  for_each_line(s.path, [&](std::string_view line) {
     ++c.rows;
-    if (static_cast<std::size_t>(ia) < f.size()) {
-      ++c.by_agree[std::atoll(f[ia].c_str())];
-    }
-    ++c.by_set[static_cast<std::size_t>(ik) < f.size() && !f[ik].empty() ? f[ik] : "(none)"];
+    ++c.by_agree[std::atoll(field_of(line, ia, n).c_str())];
+    std::string set = field_of(line, ik, n);
+    ++c.by_set[set.empty() ? "(none)" : set];
     return true;
   });
   std::lock_guard lock(mutex);
@@ -443,14 +467,20 @@ void screen(Context& ctx) {
   out["overlap"] = overlap;
   out["columns"] = s->header;
 
-  const auto ik = std::find(s->header.begin(), s->header.end(), "kept_by") - s->header.begin();
+  const auto ik = column_index(s->header, "kept_by");
   ordered_json rows = ordered_json::array();
   std::size_t matching = 0;
-  for_each_record(s->path, [&](const std::vector<std::string>& f) {
-    if (!only.empty() && (static_cast<std::size_t>(ik) >= f.size() || f[ik] != only)) return true;
+  for_each_line(s->path, [&](std::string_view line) {
+    if (!only.empty() && field_of(line, ik, s->header.size()) != only) return true;
     if (matching++ < static_cast<std::size_t>(offset)) return true;
     // Without a filter the total is c.rows; with one, counting goes on.
     if (static_cast<std::int64_t>(rows.size()) >= limit) return !only.empty();
+    std::vector<std::string> f;
+    try {
+      f = csv::split(line);
+    } catch (const std::exception&) {
+      f = {std::string(line)};
+    }
     ordered_json row = ordered_json::array();
     for (std::size_t k = 0; k < s->header.size(); ++k) row.push_back(k < f.size() ? f[k] : "");
     rows.push_back(row);

@@ -214,6 +214,25 @@ class Screens(unittest.TestCase):
         self.assertEqual(body["page"], svr_only[:3])
 
 
+    def test_quoted_fields(self):
+        # A hand-written screen: commas inside quoted fields, a quoted kept_by; counts and the
+        # filter read the same fields a CSV parser reads.
+        path = os.path.join(FIX["dir"], "hand.csv")
+        with open(path, "w", newline="") as f:
+            f.write('material,obelix-gbt,n_agree,kept_by\r\n"Li2O, doped",1.5,1,obelix-gbt\r\n'
+                    'LiF,0.5,0,\r\n"Li3N ""a""",2,1,"obelix-gbt"\r\n\r\nLi2S,3,1,obelix-gbt\r\n')
+        try:
+            body = get("/api/screens/hand?kept_by=obelix-gbt").json()
+            self.assertEqual(body["rows"], 4)
+            self.assertEqual({o["kept_by"]: o["count"] for o in body["overlap"]},
+                             {"obelix-gbt": 3, "(none)": 1})
+            self.assertEqual({a["n_agree"]: a["count"] for a in body["by_agree"]}, {1: 3, 0: 1})
+            self.assertEqual(body["total"], 3)
+            self.assertEqual([r[0] for r in body["page"]], ["Li2O, doped", 'Li3N "a"', "Li2S"])
+        finally:
+            os.remove(path)
+
+
 class NoModels(unittest.TestCase):
     def test_server_without_models(self):
         server = ts.Server(FIX["db"])
