@@ -211,6 +211,19 @@ with tempfile.TemporaryDirectory() as tmp:
             fa = [r["group"] + r["fold"] for r in rows_of(os.path.join(tmp, "la.csv"))]
             fb = [r["group"] + r["fold"] for r in rows_of(os.path.join(tmp, "lb.csv"))]
             check(fa == fb, f"liverpool {model}: other groups or folds")
+        # Every value with its temperature in K and its free conditions; a condition named like a
+        # column of the table (four rows cite a journal in words, kept as 'reference') is renamed.
+        full = os.path.join(tmp, "liverpool.csv")
+        run("learn", "dataset", "--db", ldb, "--property", "ionic_conductivity", "--unit", "S/cm",
+            "-o", full)
+        got, src = rows_of(full), rows_of(liverpool)
+        check(len(got) == 737 and {"family", "ChemicalFamily", "conditions.reference"} <= set(got[0]),
+              f"liverpool table columns {list(got[0]) if got else None}")
+        check(sum(1 for r in got if r["conditions.reference"]) == 4, "journal references kept")
+        for r, w in zip(got, src):
+            check(abs(float(r["temperature_K"]) - (float(w["temperature"]) + 273.15)) < 1e-9
+                  and abs(float(r["ionic_conductivity"]) / float(w["target"]) - 1) < 1e-12
+                  and r["family"] == w["family"], f"liverpool row {w['ID']}: {r}")
         # Filters: room-temperature sulfides, counted from the CSV independently.
         want = 0
         for r in rows_of(liverpool):
