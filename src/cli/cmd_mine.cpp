@@ -634,6 +634,7 @@ Runner add_mine_command(CLI::App& app) {
       "publish", "Accepted and edited records become properties linked to substances");
   add_db_option(*publish, o->db);
   publish->add_flag("--json", o->json, "JSON object");
+  publish->add_option("--user", o->user, "Editor name for the audit (default $USER)");
 
   CLI::App* evaluate = cmd->add_subcommand(
       "evaluate", "Precision/recall of mentions and values on the annotated corpora");

@@ -46,6 +46,14 @@ with tempfile.TemporaryDirectory() as tmp:
     run("review", "accept", "--db", db, "--user", "ada", str(ea[0]["id"]))
     run("review", "edit", "--db", db, "--user", "ada", str(ea[0]["id"]),
         "condition.pellet_diameter=10 mm")
+    # Several fields are all or none: the bad temperature keeps the value from being written.
+    bad = run("review", "edit", "--db", db, str(ea[0]["id"]), "value=0.5", "temperature=hot",
+              ok=False)
+    assert bad.returncode == 2 and "temperature is a number of kelvin" in bad.stderr, bad.stderr
+    bad = run("review", "edit", "--db", db, str(ea[0]["id"]), "substance=pbs-none", ok=False)
+    assert bad.returncode == 2 and "no substance 'pbs-none'" in bad.stderr, bad.stderr
+    now = [r for r in lines(run("records", "--db", db, "--json").stdout) if r["id"] == ea[0]["id"]]
+    assert now[0]["value"] == ea[0]["value"] and now[0]["state"] == "edited", now
     audit = lines(run("review", "audit", "--db", db, "--json", str(ea[0]["id"])).stdout)
     assert [a["action"] for a in audit] == ["accept", "edit condition.pellet_diameter"], audit
     pending = lines(run("review", "list", "--db", db, "--json").stdout)
@@ -53,8 +61,10 @@ with tempfile.TemporaryDirectory() as tmp:
     # `records` lists every state (review list's default must not apply to it).
     states = {r["state"] for r in lines(run("records", "--db", db, "--json").stdout)}
     assert states == {"pending", "edited"}, states
-    pub = json.loads(run("publish", "--db", db, "--json").stdout)
+    pub = json.loads(run("publish", "--db", db, "--json", "--user", "ada").stdout)
     assert pub["published"] == 1, pub
+    audit = lines(run("review", "audit", "--db", db, "--json", str(ea[0]["id"])).stdout)
+    assert (audit[-1]["action"], audit[-1]["user"]) == ("publish", "ada"), audit[-1]
 
     csv = os.path.join(tmp, "f.csv")
     svg = os.path.join(tmp, "cloud.svg")
