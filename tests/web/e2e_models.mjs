@@ -9,6 +9,7 @@
 // Exit 0 passed, 1 failed, 77 skipped (no chromium or ../shared/data). Screenshots go to
 // ARTIFACT_DIR.
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { apiJson, begin, checkClean, Checks, finish, launch, signIn, startServer, watch } from './harness.mjs';
 
@@ -127,6 +128,15 @@ async function main() {
   const labPoints = await drawnPoints(page, '#parity-plot');
   const labBars = await page.$$eval('#parity-plot .scatterlayer .trace .errorbars .errorbar', (e) => e.length);
   check(labPoints === fixture.models['lab-gpr'].cv_rows && labBars === fixture.models['lab-gpr'].with_std, `its parity plot draws its ${labPoints} out-of-fold rows with ${labBars} GP standard deviations as error bars`);
+
+  // 5. A model name with a dot (a file name to the static server) opens through ?model=.
+  fs.cpSync(path.join(fixture.dir, 'obelix-gbt'), path.join(fixture.dir, 'gbt.v2'), { recursive: true });
+  await page.goto(`${base}/models`);
+  await page.waitForSelector('main[data-ready="true"] #models-table tr[data-model="gbt.v2"]');
+  await page.click('#models-table tr[data-model="gbt.v2"] a');
+  await page.waitForSelector('main[data-ready="true"] #parity-plot .scatterlayer');
+  const dotted = await drawnPoints(page, '#parity-plot');
+  check(new URL(page.url()).search === '?model=gbt.v2' && dotted === cvRows, `the model gbt.v2 opens at ${new URL(page.url()).pathname}${new URL(page.url()).search} with its ${dotted} points`);
 
   checkClean(checks, { external, consoleErrors });
   console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -36,9 +36,14 @@ route(/^\/mining\/?$/, async (main, _m, params) => {
   const { renderMining } = await import('./mining');
   await renderMining(main, params);
 });
-route(/^\/models\/?$/, async (main) => {
-  const { renderModels } = await import('./models');
-  await renderModels(main);
+route(/^\/models\/?$/, async (main, _m, params) => {
+  const { renderModel, renderModels, renderScreen } = await import('./models');
+  // Names with a dot come as ?model= or ?screen= (models.ts, modelHref).
+  const model = params.get('model');
+  const screen = params.get('screen');
+  if (model) await renderModel(main, model);
+  else if (screen) await renderScreen(main, screen, params);
+  else await renderModels(main);
 });
 route(/^\/models\/([^/]+)\/?$/, async (main, m) => {
   main.replaceChildren(message('info', 'Loading the model…'));

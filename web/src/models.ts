@@ -71,6 +71,22 @@ interface ScreenDetail extends ScreenSummary {
   page: string[][];
 }
 
+// Page URLs. A path whose last part has a dot is a file to the server (docs/web.md, "Serving"),
+// so a name with a dot goes into the query string instead (/models?model=gbt.v2).
+export function modelHref(name: string): string {
+  return name.includes('.') ? `/models?model=${encodeURIComponent(name)}` : `/models/${encodeURIComponent(name)}`;
+}
+
+export function screenHref(name: string, params?: URLSearchParams): string {
+  const q = new URLSearchParams(params);
+  if (name.includes('.')) {
+    q.set('screen', name);
+    return `/models?${q}`;
+  }
+  const rest = q.toString();
+  return `/screens/${encodeURIComponent(name)}${rest ? `?${rest}` : ''}`;
+}
+
 function errorText(e: unknown): string {
   return e instanceof ApiError ? e.message : String(e);
 }
@@ -113,7 +129,7 @@ function modelTable(models: ModelSummary[]): HTMLElement {
           h(
             'tr',
             { 'data-model': m.name },
-            h('td', {}, link(`/models/${encodeURIComponent(m.name)}`, m.name), ' ', membersBadge(m.members_only)),
+            h('td', {}, link(modelHref(m.name), m.name), ' ', membersBadge(m.members_only)),
             h('td', {}, m.kind),
             h('td', {}, targetText(m)),
             h('td', {}, `${m.descriptor_version}, ${m.preset}, ${m.features} features`),
@@ -147,8 +163,8 @@ function screenTable(screens: ScreenSummary[]): HTMLElement {
           h(
             'tr',
             { 'data-screen': s.name },
-            h('td', {}, link(`/screens/${encodeURIComponent(s.name)}`, s.name)),
-            h('td', {}, s.models.map((m, i) => [i ? ', ' : '', link(`/models/${encodeURIComponent(m)}`, m)]).flat()),
+            h('td', {}, link(screenHref(s.name), s.name)),
+            h('td', {}, s.models.map((m, i) => [i ? ', ' : '', link(modelHref(m), m)]).flat()),
             h('td', { class: 'num' }, s.rows),
             h('td', {}, s.by_agree.map((a) => `${a.count} by ${a.n_agree}`).join(', ')),
             h('td', { class: 'num' }, utc(s.written_at)),
@@ -280,7 +296,7 @@ export async function renderModel(main: HTMLElement, name: string): Promise<void
         : message('info', 'No importance stored: write `phasebook learn importance … --top 0 --json` into MODEL/importance.json (docs/ml.md).'),
     ),
     imp?.ablation?.length ? h('section', { 'aria-labelledby': 'ablation-h' }, h('h2', { id: 'ablation-h' }, 'Ablation by descriptor group'), h('p', { class: 'summary' }, 'Cross-validated R² without each descriptor group and with each group alone.'), ablationDiv) : '',
-    d.screens.length ? h('section', { 'aria-labelledby': 'model-screens-h' }, h('h2', { id: 'model-screens-h' }, 'Screening results with this model'), h('ul', { id: 'model-screens' }, d.screens.map((s) => h('li', {}, link(`/screens/${encodeURIComponent(s)}`, s))))) : '',
+    d.screens.length ? h('section', { 'aria-labelledby': 'model-screens-h' }, h('h2', { id: 'model-screens-h' }, 'Screening results with this model'), h('ul', { id: 'model-screens' }, d.screens.map((s) => h('li', {}, link(screenHref(s), s))))) : '',
   );
   const { plotBars, plotParity } = await import('./modelplot');
   if (d.cv_predictions?.length) {
@@ -349,18 +365,18 @@ export async function renderScreen(main: HTMLElement, name: string, params: URLS
   const more = (o: number) => {
     const q = new URLSearchParams(p);
     q.set('offset', String(o));
-    return `/screens/${encodeURIComponent(name)}?${q}`;
+    return screenHref(name, q);
   };
   main.replaceChildren(
     h('h1', {}, `Screen ${s.name}`),
-    h('p', {}, link('/models', '← All models'), ' · models: ', s.models.map((m, i) => [i ? ', ' : '', link(`/models/${encodeURIComponent(m)}`, m)]).flat()),
+    h('p', {}, link('/models', '← All models'), ' · models: ', s.models.map((m, i) => [i ? ', ' : '', link(modelHref(m), m)]).flat()),
     h('p', { class: 'summary', id: 'screen-summary' }, `${s.rows} candidates written by `, h('code', {}, 'phasebook learn screen'), ` (${s.by_agree.map((a) => `${a.count} kept by ${a.n_agree} model${a.n_agree === 1 ? '' : 's'}`).join(', ')}); written ${utc(s.written_at)} UTC.`),
     h('section', { 'aria-labelledby': 'overlap-h' }, h('h2', { id: 'overlap-h' }, 'Overlap of the models'), overlapDiv),
     h(
       'section',
       { 'aria-labelledby': 'candidates-h' },
       h('h2', { id: 'candidates-h' }, 'Candidates'),
-      h('form', { class: 'actions', id: 'screen-filter', method: 'get', action: `/screens/${encodeURIComponent(name)}`, 'aria-label': 'Filter candidates' }, h('div', { class: 'field' }, h('label', { for: 'screen-kept-by' }, 'Kept by'), keptSelect), h('div', { class: 'field' }, h('label', { class: 'visually-hidden', for: 'screen-apply' }, 'Apply'), h('button', { type: 'submit', id: 'screen-apply' }, 'Show'))),
+      h('form', { class: 'actions', id: 'screen-filter', method: 'get', action: name.includes('.') ? '/models' : `/screens/${encodeURIComponent(name)}`, 'aria-label': 'Filter candidates' }, name.includes('.') ? h('input', { type: 'hidden', name: 'screen', value: name }) : '', h('div', { class: 'field' }, h('label', { for: 'screen-kept-by' }, 'Kept by'), keptSelect), h('div', { class: 'field' }, h('label', { class: 'visually-hidden', for: 'screen-apply' }, 'Apply'), h('button', { type: 'submit', id: 'screen-apply' }, 'Show'))),
       s.page.length ? screenRows(s) : message('info', 'No candidates match.'),
       h('nav', { class: 'pager', 'aria-label': 'Candidate pages' }, s.offset > 0 ? link(more(Math.max(0, s.offset - limit)), '← Previous') : '', s.offset + s.page.length < s.total ? link(more(s.offset + limit), 'Next →') : ''),
     ),
