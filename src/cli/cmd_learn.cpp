@@ -114,6 +114,7 @@ ml::Table database_table(DbArgs& a, bool substances = false) {
 struct DataArgs {
   std::string data;
   DbArgs db;
+  std::string source;  // set by table_of: the CSV, or the database query
   ml::ColumnSpec columns;
   ml::DescriptorConfig descriptors;
   std::vector<std::string> side_a, side_b, missing;
@@ -224,9 +225,18 @@ ml::Table table_of(DataArgs& d) {
   }
   if (!d.data.empty()) {
     if (!d.db.query.property.empty()) throw InvalidArgument("--property goes with --db");
+    d.source = d.data;
     return ml::read_table(d.data);
   }
   ml::Table t = database_table(d.db);
+  const ml::DbQuery& q = d.db.query;
+  d.source = fmt::format("{} --property {} --unit {}", d.db.db, t.header[4], t.rows[0][5]);
+  for (const auto& s : q.datasets) d.source += " --dataset " + s;
+  if (q.min_temperature_K) d.source += fmt::format(" --min-temperature {}", *q.min_temperature_K);
+  if (q.max_temperature_K) d.source += fmt::format(" --max-temperature {}", *q.max_temperature_K);
+  for (std::size_t i = 0; i < q.elements.size(); ++i)
+    d.source += (i ? "," : " --elements ") + q.elements[i];
+  if (d.db.no_structures) d.source += " --no-structures";
   ml::ColumnSpec& c = d.columns;
   if (c.target.empty()) c.target = t.header[4];
   if (c.formula.empty() && c.structure.empty()) c.formula = "formula";
@@ -492,6 +502,7 @@ void add_fit(CLI::App& ml_cmd, std::function<int()>& run) {
     ml::SavedModel model = ml::fit_model(l.featurizer, l.data, config);
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     model.metrics_json = metrics;
+    model.data_source = d->source;
     ml::save_model(model, *out);
     // The parity plot of `phasebook serve --models` (docs/api.md) draws these points; a refit
     // without --cv leaves no stale ones behind.

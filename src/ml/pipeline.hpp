@@ -64,6 +64,9 @@ struct SavedModel {
   Featurizer featurizer;
   Pipeline pipeline;
   std::string data_sha256;  ///< of the training CSV
+  /// Where the training rows came from: the CSV path, or the database, property, unit,
+  /// datasets and filters of a table read with --db (empty in models saved before).
+  std::string data_source;
   std::size_t n_train = 0;
   std::string metrics_json;  ///< cross-validation figures when `fit --cv` ran, else "{}"
 };

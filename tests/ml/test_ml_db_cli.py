@@ -118,6 +118,8 @@ with tempfile.TemporaryDirectory() as tmp:
     saved = json.load(open(os.path.join(model, "model.json")))
     check(saved["training"]["data_sha256"] == hashlib.sha256(open(out, "rb").read()).hexdigest(),
           "training hash is not the dataset CSV's")
+    check(saved["training"].get("source") == f"{db} --property ionic_conductivity --unit S/cm",
+          f"training source {saved['training'].get('source')}")
     p = run("learn", "predict", "--model", model, "--data", out, "-o", os.path.join(tmp, "p.csv"))
     check(len(rows_of(os.path.join(tmp, "p.csv"))) == len(rows), "predict on the dataset CSV")
 
