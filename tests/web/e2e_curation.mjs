@@ -78,6 +78,12 @@ async function main() {
   check(labelled.length === 0, `every field of the edit form has a label${labelled.length ? ` (missing: ${labelled})` : ''}`);
   const expanded = await page.getAttribute(`button[data-edit="${rid}"]`, 'aria-expanded');
   check(expanded === 'true', 'the Edit button says its form is open (aria-expanded)');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector(`#edit-${rid}`, { state: 'detached' });
+  const back = await page.evaluate(() => document.activeElement?.getAttribute('data-edit'));
+  check(back === String(rid) && (await page.getAttribute(`button[data-edit="${rid}"]`, 'aria-expanded')) === 'false', 'Escape closes the form and gives the focus back to its Edit button');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`#edit-${rid}`);
 
   // 4. Refused values: the page says why, nothing is written.
   await page.fill(`#edit-${rid}-value`, 'abc');
@@ -114,6 +120,8 @@ async function main() {
   await page.focus(`#mining-table tr[data-record="${rid}"] button[data-review="accept"]`);
   await page.keyboard.press('Enter');
   await page.waitForSelector(`#mining-table tr[data-record="${rid}"][data-state="accepted"]`);
+  const countLine = await page.textContent('#mining-count');
+  check(/^4 pending records/.test(countLine), `the count line follows the review ("${countLine}")`);
   await page.selectOption(`#publish-${rid}-dataset`, 'members');
   await page.click(`button[data-publish="${rid}"]`);
   await page.waitForSelector(`#mining-table tr[data-record="${rid}"][data-published="true"]`);
@@ -141,6 +149,8 @@ async function main() {
   await page.goto(`${base}/substances/${ceo2}`);
   await ready();
   check((await page.locator(propertyRow).count()) === 0, `a guest does not see property ${prop} on the CeO2 page`);
+  await page.waitForSelector('#substance-mined :is(ul, p)');
+  check(!(await page.textContent('#substance-mined')).includes(`record ${rid}`), "nor the curated record in the page's mined-records section");
   const guestApi = await apiJson(base, `/api/substances/${ceo2}`);
   check(!guestApi.properties.some((p) => p.id === prop), "nor in the substance's API answer");
   await signIn(page, 'alice', PASSWORD);
@@ -148,6 +158,8 @@ async function main() {
   await page.waitForSelector(`main[data-ready="true"] ${propertyRow}`);
   const propText = (await page.textContent(propertyRow)).replace(/\s+/g, ' ');
   check(/ionic conductivity|ionic_conductivity/.test(propText) && /923\.15|923\.2/.test(propText), `a member sees it: ${propText.slice(0, 140)}`);
+  await page.waitForSelector(`#substance-mined li:has-text("record ${rid}")`);
+  check(true, 'and the curated record in the mined-records section');
   await page.screenshot({ path: path.join(artifacts, 'substance-curated-member.png'), fullPage: false });
 
   // The two refused edits are the only resource errors in the console (400 answers).

@@ -408,11 +408,16 @@ export async function renderMining(main: HTMLElement, params: URLSearchParams): 
     // A review moves one record between states: the counts follow without a reload.
     status.addEventListener('pb-reviewed', (e) => {
       const { from, to } = (e as CustomEvent<{ from: string; to: string }>).detail;
+      if (from === to) return;
       page.states[from] = (page.states[from] ?? 1) - 1;
       page.states[to] = (page.states[to] ?? 0) + 1;
       [...STATES, ''].forEach((s, i) => {
         tabs.querySelectorAll('a')[i].textContent = `${s || 'all'} (${s ? page.states[s] ?? 0 : all})`;
       });
+      // The count line says how many records of this tab remain (the rows stay until a reload).
+      const n = state ? page.states[state] ?? 0 : page.total;
+      const count = main.querySelector('#mining-count');
+      if (count) count.textContent = `${n} ${state || ''} record${n === 1 ? '' : 's'}${n !== page.total ? ` (${page.total} when the page was loaded)` : ''}.`;
     });
     for (const a of tabs.querySelectorAll('a')) if (new URL(a.href).searchParams.get('state') === state) a.setAttribute('aria-current', 'page');
     const cols = ['#', 'Material', 'Property', 'Value (as given, SI)', 'Conditions', 'Sentence', 'Source', 'State'];

@@ -36,7 +36,7 @@ export function resultsSection(substanceId: string, hostFormula: string): HTMLEl
       minedList.replaceChildren(
         curated.length
           ? h('ul', {}, curated.map((r) => h('li', {}, `${r.property.replace(/_/g, ' ')}: ${r.value} ${r.unit} (${r.state}, record ${r.id}) — “${r.sentence}”`)))
-          : message('info', 'No curated mined records linked to this substance (records are linked when published with phasebook mine publish).'),
+          : message('info', 'No curated mined records linked to this substance (an editor links a record in the review queue at /mining, or publishing links it by formula).'),
         p.total ? h('p', {}, link(`/mining?substance_id=${encodeURIComponent(substanceId)}&state=`, `All ${p.total} mined records of this substance`)) : '',
         f.total ? h('p', {}, link(`/mining?material=${encodeURIComponent(hostFormula)}&state=`, `${f.total} mined record${f.total === 1 ? '' : 's'} naming ${hostFormula}`), ' (any curation state)') : '',
       );
