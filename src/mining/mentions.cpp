@@ -404,6 +404,31 @@ bool long_form_is_material(std::string_view long_form_text) {
   return false;
 }
 
+// True when a long form names a reagent: a solvent, an additive, a salt or an acid named in words
+// ("N,N-dimethylformamide", "cetyltrimethylammonium bromide", "(3-aminopropyl)triethoxysilane",
+// "polyethylenimine"), so that its abbreviation is a reagent mention.
+bool long_form_is_reagent(std::string_view long_form_text) {
+  const std::string l = lower(long_form_text);
+  if (l.starts_with("poly")) return true;
+  static constexpr std::string_view kSuffixes[] = {"amine",    "imine",    "amide",   "silane",
+                                                   "siloxane", "nitrile",  "alcohol", "glycol",
+                                                   "acid",     "ammonium", "ketone"};
+  std::size_t pos = 0;
+  while (pos < l.size()) {
+    std::size_t next = l.find_first_of(" -,()", pos);
+    if (next == std::string::npos) next = l.size();
+    const std::string_view word = std::string_view(l).substr(pos, next - pos);
+    if (!word.empty()) {
+      if (kReagentWords.count(word) || kAnionWords.count(word)) return true;
+      for (std::string_view suffix : kSuffixes) {
+        if (word.ends_with(suffix)) return true;
+      }
+    }
+    pos = next + 1;
+  }
+  return false;
+}
+
 // The formula with composition variable `v` ("x") that a mention or an abbreviation of the
 // document names, if any: "Ba1−xSrxFeO3−δ", "La1-xSrxMnO3 (LSM)".
 bool variable_formula(std::string_view formula, char v) {
@@ -554,7 +579,22 @@ std::size_t procedure_mention(std::string_view text, const std::vector<Token>& t
   // powder", "all chemicals"), one or two words before; "NaOH solution", "precursor powder" and
   // "aqueous solution of X" name X, not a material of their own (the synthesis corpus: 79% of
   // such nouns right after a determiner are annotated, 32% of those without one).
-  if (kReferenceNouns.count(l)) {
+  // "solution A", "Solution B": a labelled solution or mixture of the procedure ("NH4F (50%
+  // excess) was dissolved in 25 mL of water (solution A).", synthesis corpus
+  // 10.1016/j.jallcom.2015.11.182).
+  if (kReferenceNouns.count(l) && i + 1 < tokens.size() && word_token(tokens[i + 1]) &&
+      tokens[i + 1].text.size() == 1 && tokens[i + 1].text[0] >= 'A' &&
+      tokens[i + 1].text[0] <= 'D') {
+    add(t.begin, tokens[i + 1].end, MentionKind::kReference);
+    return 2;
+  }
+  // "a solution of TiCl4", "a mixture of V2O5 and H3PO4": the material is what follows "of";
+  // "the precursor solution": the last noun is the head (synthesis corpus, train/dev: 39 of 40
+  // such nouns before "of" unannotated).
+  const bool head =
+      i + 1 >= tokens.size() || !word_token(tokens[i + 1]) ||
+      (tokens[i + 1].text != "of" && !kReferenceNouns.count(lower(tokens[i + 1].text)));
+  if (kReferenceNouns.count(l) && head) {
     static const WordSet kDeterminers = {
         "the",       "a",     "an",          "this",        "that",      "these",
         "those",     "each",  "both",        "all",         "resulting", "obtained",
@@ -978,6 +1018,7 @@ void find_abbreviations(std::string_view text, const std::vector<Token>& tokens,
     if (lf.empty()) continue;
     Abbreviation a{std::string(inner.text), lf, "", false};
     a.material = long_form_is_material(lf);
+    a.reagent = !a.material && long_form_is_reagent(lf);
     // A name gives no composition; the alias table may ("yttria-stabilized zirconia (YSZ)").
     if (a.material) {
       if (const chem::Alias* alias = chem::find_alias(inner.text)) a.formula = alias->formula;
@@ -1015,7 +1056,17 @@ std::vector<Mention> find_mentions(std::string_view text, const std::vector<Toke
       [&](std::size_t begin, std::size_t end, bool after_number) -> bool {
     std::string_view w = text.substr(begin, end - begin);
     if (w.empty()) return false;
+    // Polymers, solvents and carbons written as acronyms: substances, not formulas, also when the
+    // document defines them ("multi-walled carbon nanotubes (CNTs)").
+    if (kReagentWords.count(w) && w.size() > 1 && w[1] >= 'A' && w[1] <= 'Z') {
+      add(begin, end, std::string(w), std::string(w), MentionKind::kReagent, 0);
+      return true;
+    }
     if (auto it = abbreviations.find(w); it != abbreviations.end()) {
+      if (it->second.reagent) {
+        add(begin, end, it->second.long_form, it->second.long_form, MentionKind::kReagent, 0);
+        return true;
+      }
       if (!it->second.material) return false;  // "CV" defined as cyclic voltammetry
       const FormulaCheck f = check_formula_word(it->second.formula);
       const std::string& named =
@@ -1035,11 +1086,6 @@ std::vector<Mention> find_mentions(std::string_view text, const std::vector<Toke
         out.back().text = std::string(w);
         return true;
       }
-    }
-    // Polymers, solvents and carbons written as acronyms: substances, not formulas.
-    if (kReagentWords.count(w) && w.size() > 1 && w[1] >= 'A' && w[1] <= 'Z') {
-      add(begin, end, std::string(w), std::string(w), MentionKind::kReagent, 0);
-      return true;
     }
     if (kNotMaterials.count(w)) return false;
     // Gases, fuels and solvents: "H2", "CH4", "air", "hydrogen".

@@ -65,6 +65,9 @@ struct Abbreviation {
   std::string long_form;
   std::string formula;  ///< empty when the long form is not a material
   bool material = false;
+  /// The long form names a reagent ("N,N-dimethylformamide (DMF)", "cetyltrimethylammonium
+  /// bromide (CTAB)"): its mentions are of kind reagent.
+  bool reagent = false;
 };
 
 /// Abbreviations of a document, by short form (the first definition wins). The keys "x =", "y ="

@@ -207,12 +207,13 @@ TEST(MiningMentions, CheckExplainsRejections) {
 // Substances of procedures that are not materials of records: reagents named in words, generic
 // nouns after a determiner, media, and the supporting layer of a cell.
 TEST(MiningMentions, ReagentsReferencesMediaAndRoles) {
-  // Synthesis corpus 10.1039/b910641c (train split).
+  // Synthesis corpus 10.1039/b910641c (train split): "a mixture of X" names X, not a mixture of
+  // its own.
   EXPECT_EQ(kinds_of("A mixture of V2O5 (0.078g, 0.429mmol), cupric acetate hydrate (0.212g, "
                      "1.17mmol), 1,10-phenanthroline (0.087 g, 0.483 mmol), "
                      "1,3-phenyldiphosphonic acid (0.048 g, 0.202 mmol), and H2O (5.00 mL)"),
-            (std::vector<std::string>{"mixture:reference", "V2O5:formula",
-                                      "cupric acetate hydrate:reagent", "phenanthroline:reagent",
+            (std::vector<std::string>{"V2O5:formula", "cupric acetate hydrate:reagent",
+                                      "phenanthroline:reagent",
                                       "1,3-phenyldiphosphonic acid:reagent", "H2O:medium"}));
   // Synthesis corpus 10.1002/ejic.201201429 (train split).
   EXPECT_EQ(kinds_of("Materials: Cobalt(II) nitrate hexahydrate (VWR Prolabo, 98 %), sodium "
@@ -382,6 +383,30 @@ TEST(MiningMentions, AuthorsDopantListsAndLabwareAreNoMaterials) {
             (std::vector<std::string>{"materials", "B2O3"}));
   EXPECT_EQ(words("heated in a Teflon-lined stainless steel autoclave"),
             std::vector<std::string>{});
+}
+
+// Reagents and references of procedures, from the synthesis corpus's train/dev errors.
+TEST(MiningMentions, ReagentAbbreviationsAndLabelledSolutions) {
+  // Synthesis corpus 10.1016/j.electacta.2012.12.112 (train split): abbreviations of reagents
+  // named in words are reagent mentions wherever they recur.
+  const std::string text =
+      "Dimethylformamide (DMF), acetonitrile (ACN), and acetone were purchased from Merck. It was "
+      "rinsed with ACN and dried; DMF was removed.";
+  const AbbreviationTable table = abbreviations_of(text);
+  ASSERT_TRUE(table.count("DMF"));
+  EXPECT_TRUE(table.at("DMF").reagent);
+  EXPECT_FALSE(table.at("DMF").material);
+  EXPECT_EQ(kinds_of(text), (std::vector<std::string>{
+                                "Dimethylformamide:reagent", "DMF:reagent", "acetonitrile:reagent",
+                                "ACN:reagent", "acetone:medium", "ACN:reagent", "DMF:reagent"}));
+  // Synthesis corpus 10.1016/j.jallcom.2015.11.182 (train split): a labelled solution.
+  EXPECT_EQ(kinds_of("NH4F (50% excess) was dissolved in 25 mL of water (solution A)."),
+            (std::vector<std::string>{"NH4F:formula", "water:medium", "solution A:reference"}));
+  // Synthesis corpus 10.1002/cssc.201200775 (train split): "a solution of X" names X.
+  EXPECT_EQ(kinds_of("Thus, a solution of TiCl4 (1 g) in ethanol (2.53 mL) was dispersed"),
+            (std::vector<std::string>{"TiCl4:formula", "ethanol:medium"}));
+  // "the precursor solution": the head noun only.
+  EXPECT_EQ(words("the precursor solution was dried"), (std::vector<std::string>{"solution"}));
 }
 
 }  // namespace
