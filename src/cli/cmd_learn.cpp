@@ -384,8 +384,13 @@ void add_dataset(CLI::App& ml_cmd, std::function<int()>& run) {
                 "Candidates instead of values: one row per substance with a structure "
                 "(substance_id, group, formula, dataset, structure_id, structure), for `learn "
                 "predict` or `learn screen --candidates` with a model fitted with --db");
+  cmd->add_option("--unmeasured", a->query.unmeasured,
+                  "With --substances: leave out substances that have a value of this property "
+                  "kind (candidates not measured yet)");
   cmd->add_option("-o,--output", *out, "CSV file")->required();
   run = [a, out, substances] {
+    if (!*substances && !a->query.unmeasured.empty())
+      throw InvalidArgument("--unmeasured goes with --substances");
     if (*substances && !a->query.property.empty())
       throw InvalidArgument("--substances takes no --property");
     ml::Table t = database_table(*a, *substances);

@@ -306,13 +306,30 @@ Table substance_table(store::Database& db, const DbQuery& query, DbSummary* summ
   for (const auto& d : found) {
     if (!datasets.contains(d.name)) sum.left_out.emplace_back(d.name, d.values);
   }
+  const store::PropertyKind* unmeasured = nullptr;
+  if (!query.unmeasured.empty()) {
+    unmeasured = store::find_property_kind(query.unmeasured);
+    if (unmeasured == nullptr)
+      throw InvalidArgument("unknown property '" + query.unmeasured + "' (--unmeasured)");
+  }
+  // Substances with a value of `unmeasured` in a selected dataset are left out.
+  std::string without =
+      unmeasured == nullptr
+          ? std::string()
+          : " AND m.substance_id NOT IN (SELECT substance_id FROM property WHERE kind = ?"
+            " AND substance_id IS NOT NULL AND dataset IN " +
+                in_list(datasets) + ")";
   store::Statement s = c.prepare(
       "SELECT m.substance_id, min(m.entity_id) FROM substance_member m"
       " JOIN structure st ON st.id = m.entity_id WHERE m.entity_kind = 'structure'"
       " AND st.dataset IN " +
-      in_list(datasets) + " GROUP BY m.substance_id ORDER BY m.substance_id");
+      in_list(datasets) + without + " GROUP BY m.substance_id ORDER BY m.substance_id");
   int k = 1;
   for (const auto& d : datasets) s.bind(k++, d);
+  if (unmeasured != nullptr) {
+    s.bind(k++, unmeasured->name);
+    for (const auto& d : datasets) s.bind(k++, d);
+  }
   auto has_elements = element_filter(query.elements);
   store::Repositories repos = store::make_repositories(db);
   Table t;

@@ -25,6 +25,8 @@ struct DbQuery {
   std::optional<double> min_temperature_K, max_temperature_K;
   /// Only values whose formula holds every one of these elements.
   std::vector<std::string> elements;
+  /// Substance tables: leave out substances with a value of this kind (in a selected dataset).
+  std::string unmeasured;
   bool structures = true;                    ///< link each substance's structure (a CIF file)
   std::string structure_dir = "structures";  ///< where the CIF files go, relative to the CSV
 };
@@ -60,7 +62,8 @@ std::vector<std::string> substance_columns();
 
 /// Candidates from a database: one row per substance with a structure in the selected datasets
 /// (its first structure member there), formula = the cell's composition, the structure as a CIF
-/// file; no target. Filters: `elements` (the property, unit and temperatures are not used).
+/// file; no target. Filters: `elements`, `unmeasured` (the property, unit and temperatures are
+/// not used).
 /// A model fitted with --db predicts on it (`learn predict`, `learn screen --candidates`).
 Table substance_table(store::Database& db, const DbQuery& query, DbSummary* summary = nullptr);
 

@@ -139,6 +139,17 @@ with tempfile.TemporaryDirectory() as tmp:
     run("learn", "dataset", "--db", db, "--substances", "--elements", "Li,S", "-o", cands)
     got = rows_of(cands)
     check(len(got) == n_lis and n_lis > 10, f"Li,S substances: {len(got)} rows, wanted {n_lis}")
+    measured = {r["substance_id"] for r in rows if r["substance_id"]}
+    run("learn", "dataset", "--db", db, "--substances", "--unmeasured", "ionic conductivity",
+        "-o", os.path.join(tmp, "cand", "u.csv"))
+    got = rows_of(os.path.join(tmp, "cand", "u.csv"))
+    con = sqlite3.connect(db)
+    with_value = {s for (s,) in con.execute(
+        "SELECT DISTINCT substance_id FROM property WHERE substance_id IS NOT NULL")}
+    con.close()
+    check(measured <= with_value and len(got) == n_sub - len(with_value) and
+          not ({r["substance_id"] for r in got} & with_value),
+          f"--unmeasured: {len(got)} rows, wanted {n_sub - len(with_value)}")
     pred = os.path.join(tmp, "cand", "p.csv")
     run("learn", "predict", "--model", model, "--data", cands, "-o", pred)
     got = rows_of(pred)
