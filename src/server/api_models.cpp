@@ -36,6 +36,7 @@ namespace {
 
 constexpr std::int64_t kDefaultRows = 100;
 constexpr std::int64_t kMaxRows = 1000;
+constexpr std::int64_t kMaxSorted = 100000;  // offset + limit of a sorted page (rows held)
 constexpr const char* kMarker = "members-only";
 
 // Names are single directory or file names: letters, digits, '.', '_' and '-', not starting with
@@ -263,23 +264,19 @@ std::size_t column_index(const std::vector<std::string>& header, const char* nam
   return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
 }
 
-// Field `column` of a line with `columns` fields. `learn screen` writes n_agree and kept_by last
-// and plain (model names hold no comma or quote), so the last fields are cut from the end of the
-// line without splitting the rest (a 10-million-row screen is counted and filtered at the speed
-// of reading it); other columns, or a quoted tail, split the line. "" when absent or unreadable.
-std::string field_of(std::string_view line, std::size_t column, std::size_t columns) {
-  if (column + 2 >= columns) {
-    std::size_t end = line.size();
-    for (std::size_t k = columns - 1;; --k) {
-      std::size_t comma = line.rfind(',', end == 0 ? 0 : end - 1);
-      if (end == 0 || comma == std::string_view::npos) break;
-      if (k == column) {
-        std::string_view f = line.substr(comma + 1, end - comma - 1);
-        if (f.find('"') == std::string_view::npos) return std::string(f);
-        break;
-      }
-      end = comma;
+// Field `column` of a line with `columns` fields. A line without quotes (what `learn screen`
+// writes for formulas, model names and numbers) is cut at its commas without building the other
+// fields, so a 10-million-row screen is counted, filtered and sorted at about the speed of reading
+// it; a line with quotes is split as CSV. "" when absent or unreadable.
+std::string field_of(std::string_view line, std::size_t column) {
+  if (line.find('"') == std::string_view::npos) {
+    std::size_t begin = 0;
+    for (std::size_t k = 0; k < column; ++k) {
+      begin = line.find(',', begin);
+      if (begin == std::string_view::npos) return {};
+      ++begin;
     }
+    return std::string(line.substr(begin, line.find(',', begin) - begin));
   }
   try {
     auto f = csv::split(line);
@@ -311,11 +308,10 @@ ScreenCounts count_screen(const ScreenFile& s) {
   const auto ia = column_index(s.header, "n_agree");
   const auto ik = column_index(s.header, "kept_by");
   ScreenCounts c;
-  const std::size_t n = s.header.size();
   for_each_line(s.path, [&](std::string_view line) {
     ++c.rows;
-    ++c.by_agree[std::atoll(field_of(line, ia, n).c_str())];
-    std::string set = field_of(line, ik, n);
+    ++c.by_agree[std::atoll(field_of(line, ia).c_str())];
+    std::string set = field_of(line, ik);
     ++c.by_set[set.empty() ? "(none)" : set];
     return true;
   });
@@ -435,7 +431,40 @@ void model(Context& ctx) {
   send_json(ctx, 200, out);
 }
 
-// GET /api/screens/{name}?offset=&limit=&kept_by=: counts and a page of rows in file order.
+// `sort=COLUMN` or `sort=COLUMN:desc`: a column of the screen (a model's predictions, n_agree,
+// ...); 400 naming the columns otherwise.
+struct SortSpec {
+  int column = -1;
+  bool descending = false;
+  std::string text;
+};
+
+SortSpec sort_spec(const Context& ctx, const std::vector<std::string>& header) {
+  SortSpec spec;
+  spec.text = ctx.param("sort").value_or("");
+  if (spec.text.empty()) return spec;
+  std::string name = spec.text;
+  if (name.size() > 5 && name.ends_with(":desc")) {
+    spec.descending = true;
+    name.resize(name.size() - 5);
+  } else if (name.size() > 4 && name.ends_with(":asc")) {
+    name.resize(name.size() - 4);
+  }
+  const std::size_t c = column_index(header, name.c_str());
+  if (c == header.size()) {
+    std::string list;
+    for (const auto& h : header) list += (list.empty() ? "" : ", ") + h;
+    throw HttpError(400, "sort must be a column of the screen (" + list +
+                             "), optionally with "
+                             ":desc; got '" +
+                             spec.text + "'");
+  }
+  spec.column = static_cast<int>(c);
+  return spec;
+}
+
+// GET /api/screens/{name}?offset=&limit=&kept_by=&sort=: counts and a page of rows, in file
+// order or sorted by a column.
 void screen(Context& ctx) {
   const std::string name = checked_name(ctx.req.matches[1].str(), "screen");
   auto all = visible_models(ctx, true);
@@ -451,6 +480,11 @@ void screen(Context& ctx) {
     limit = std::clamp<std::int64_t>(int_param("limit", *l), 1, kMaxRows);
   if (auto o = ctx.param("offset")) offset = int_param("offset", *o);
   const std::string only = ctx.param("kept_by").value_or("");
+  const SortSpec sort = sort_spec(ctx, s->header);
+  if (sort.column >= 0 && offset + limit > kMaxSorted) {
+    throw HttpError(400, "offset + limit must be at most " + std::to_string(kMaxSorted) +
+                             " with sort (got " + std::to_string(offset + limit) + ")");
+  }
 
   ScreenCounts c = count_screen(*s);
   ordered_json out = screen_summary(*s, all, c);
@@ -469,12 +503,7 @@ void screen(Context& ctx) {
 
   const auto ik = column_index(s->header, "kept_by");
   ordered_json rows = ordered_json::array();
-  std::size_t matching = 0;
-  for_each_line(s->path, [&](std::string_view line) {
-    if (!only.empty() && field_of(line, ik, s->header.size()) != only) return true;
-    if (matching++ < static_cast<std::size_t>(offset)) return true;
-    // Without a filter the total is c.rows; with one, counting goes on.
-    if (static_cast<std::int64_t>(rows.size()) >= limit) return !only.empty();
+  auto add_row = [&](std::string_view line) {
     std::vector<std::string> f;
     try {
       f = csv::split(line);
@@ -484,9 +513,57 @@ void screen(Context& ctx) {
     ordered_json row = ordered_json::array();
     for (std::size_t k = 0; k < s->header.size(); ++k) row.push_back(k < f.size() ? f[k] : "");
     rows.push_back(row);
-    return true;
-  });
+  };
+  std::size_t matching = 0;
+  if (sort.column < 0) {
+    for_each_line(s->path, [&](std::string_view line) {
+      if (!only.empty() && field_of(line, ik) != only) return true;
+      if (matching++ < static_cast<std::size_t>(offset)) return true;
+      // Without a filter the total is c.rows; with one, counting goes on.
+      if (static_cast<std::int64_t>(rows.size()) >= limit) return !only.empty();
+      add_row(line);
+      return true;
+    });
+  } else {
+    // The best offset + limit rows by the sort column (numbers; others last, in file order),
+    // kept in a bounded heap whose top is the worst row kept.
+    struct Kept {
+      double value;
+      std::size_t seq;
+      std::string line;
+    };
+    auto better = [&](const Kept& a, const Kept& b) {
+      if (std::isnan(a.value) != std::isnan(b.value)) return std::isnan(b.value);
+      if (!std::isnan(a.value) && a.value != b.value)
+        return sort.descending ? a.value > b.value : a.value < b.value;
+      return a.seq < b.seq;
+    };
+    std::vector<Kept> heap;
+    const std::size_t keep = static_cast<std::size_t>(offset + limit);
+    for_each_line(s->path, [&](std::string_view line) {
+      if (!only.empty() && field_of(line, ik) != only) return true;
+      const std::string v = field_of(line, static_cast<std::size_t>(sort.column));
+      char* end = nullptr;
+      double x = std::strtod(v.c_str(), &end);
+      if (v.empty() || *end != '\0' || !std::isfinite(x)) x = std::nan("");
+      Kept k{x, matching++, {}};
+      if (heap.size() == keep && !better(k, heap.front())) return true;
+      k.line = std::string(line);
+      heap.push_back(std::move(k));
+      std::push_heap(heap.begin(), heap.end(), better);
+      if (heap.size() > keep) {
+        std::pop_heap(heap.begin(), heap.end(), better);
+        heap.pop_back();
+      }
+      return true;
+    });
+    std::sort_heap(heap.begin(), heap.end(), better);
+    for (std::size_t i = static_cast<std::size_t>(offset); i < heap.size(); ++i) {
+      add_row(heap[i].line);
+    }
+  }
   out["total"] = only.empty() ? c.rows : matching;
+  out["sort"] = sort.text;
   out["offset"] = offset;
   out["limit"] = limit;
   out["page"] = rows;

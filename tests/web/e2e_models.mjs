@@ -108,6 +108,13 @@ async function main() {
   await page.waitForSelector('main[data-ready="true"] #screen-table');
   const kept = await page.$$eval('#screen-table tbody tr', (rows) => rows.map((r) => r.lastElementChild.textContent));
   check(kept.length === Math.min(50, svrOnly) && kept.every((k) => k === 'obelix-svr'), `filtered to the ${kept.length} candidates only the SVR keeps (API: ${svrOnly})`);
+  // Sorting by a model's predictions: the header link, best first, announced with aria-sort.
+  await page.click('#screen-table thead a:text-is("obelix-gbt")');
+  await page.waitForURL(/sort=obelix-gbt%3Adesc/);
+  await page.waitForSelector('main[data-ready="true"] #screen-table th[aria-sort="descending"]');
+  const sorted = await page.$$eval('#screen-table tbody tr', (rows) => rows.map((r) => r.cells[1].textContent));
+  const best = sapi.page.filter((r) => r[4] === 'obelix-svr').map((r) => Number(r[1])).sort((a, b) => b - a);
+  check(sorted.length === best.length && sorted.every((v, i) => Math.abs(Number(v) - best[i]) <= 1e-2 * Math.abs(best[i])), `sorted by the gbt prediction, the SVR-only candidates come best first (${sorted.slice(0, 3).join(', ')} ...)`);
   await page.screenshot({ path: path.join(artifacts, 'screen.png'), fullPage: false });
 
   // 4. The members-only model: an error for a guest, listed and plotted after signing in.

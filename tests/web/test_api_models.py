@@ -214,6 +214,23 @@ class Screens(unittest.TestCase):
         self.assertEqual(body["page"], svr_only[:3])
 
 
+    def test_sort(self):
+        rows = self.rows_of("screen")
+        body = get("/api/screens/screen?sort=obelix-gbt:desc&limit=10&offset=3").json()
+        best = sorted(rows, key=lambda r: -float(r["obelix-gbt"]))
+        self.assertEqual(body["page"], [list(r.values()) for r in best[3:13]])
+        self.assertEqual(body["sort"], "obelix-gbt:desc")
+        body = get("/api/screens/screen?sort=obelix-svr&kept_by=obelix-gbt%2Bobelix-svr"
+                   "&limit=1000").json()
+        both = sorted((r for r in rows if r["kept_by"] == "obelix-gbt+obelix-svr"),
+                      key=lambda r: float(r["obelix-svr"]))
+        self.assertEqual(body["page"], [list(r.values()) for r in both])
+        self.assertEqual(body["total"], len(both))
+        error(self, get("/api/screens/screen?sort=nope"), 400,
+              r"sort must be a column of the screen \(Reduced Composition, obelix-gbt, .*'nope'")
+        error(self, get("/api/screens/screen?sort=n_agree&offset=99990&limit=100"), 400,
+              r"offset \+ limit must be at most 100000 with sort")
+
     def test_quoted_fields(self):
         # A hand-written screen: commas inside quoted fields, a quoted kept_by; counts and the
         # filter read the same fields a CSV parser reads.
@@ -229,6 +246,9 @@ class Screens(unittest.TestCase):
             self.assertEqual({a["n_agree"]: a["count"] for a in body["by_agree"]}, {1: 3, 0: 1})
             self.assertEqual(body["total"], 3)
             self.assertEqual([r[0] for r in body["page"]], ["Li2O, doped", 'Li3N "a"', "Li2S"])
+            body = get("/api/screens/hand?sort=obelix-gbt:desc").json()
+            self.assertEqual([r[0] for r in body["page"]],
+                             ["Li2S", 'Li3N "a"', "Li2O, doped", "LiF"])
         finally:
             os.remove(path)
 

@@ -69,6 +69,7 @@ interface ScreenDetail extends ScreenSummary {
   offset: number;
   limit: number;
   page: string[][];
+  sort: string;
 }
 
 // Page URLs. A path whose last part has a dot is a file to the server (docs/web.md, "Serving"),
@@ -317,16 +318,28 @@ export async function renderModel(main: HTMLElement, name: string): Promise<void
   main.dataset.ready = 'true';
 }
 
-function screenRows(s: ScreenDetail): HTMLElement {
+// A column header that sorts by it: descending first (the best predictions on top when higher is
+// better), ascending on the next click; the current order is announced with aria-sort.
+function sortHeader(s: ScreenDetail, column: string, params: URLSearchParams): HTMLElement {
+  const current = s.sort === column ? 'ascending' : s.sort === `${column}:desc` ? 'descending' : null;
+  const q = new URLSearchParams(params);
+  q.set('sort', current === 'descending' ? column : `${column}:desc`);
+  q.delete('offset');
+  const arrow = current === 'descending' ? ' ▼' : current === 'ascending' ? ' ▲' : '';
+  return h('th', { scope: 'col', 'aria-sort': current ?? 'none' }, link(screenHref(s.name, q), column, arrow));
+}
+
+function screenRows(s: ScreenDetail, params: URLSearchParams): HTMLElement {
   const models = new Set(s.models);
+  const sortable = (c: string) => models.has(c) || c.endsWith('_std') || c === 'n_agree';
   return h(
     'div',
     { class: 'table-wrap' },
     h(
       'table',
       { id: 'screen-table' },
-      h('caption', {}, `Candidates in the order written (${s.total} in all); model columns hold each model's prediction`),
-      h('thead', {}, h('tr', {}, s.columns.map((c) => h('th', { scope: 'col' }, c)))),
+      h('caption', {}, `Candidates ${s.sort ? `sorted by ${s.sort.replace(':desc', ', descending')}` : 'in the order written'} (${s.total} in all); model columns hold each model's prediction; click a model column to sort`),
+      h('thead', {}, h('tr', {}, s.columns.map((c) => (sortable(c) ? sortHeader(s, c, params) : h('th', { scope: 'col' }, c))))),
       h(
         'tbody',
         {},
@@ -349,7 +362,7 @@ function screenRows(s: ScreenDetail): HTMLElement {
 export async function renderScreen(main: HTMLElement, name: string, params: URLSearchParams): Promise<void> {
   document.title = `Screen ${name} · Phasebook`;
   const p = new URLSearchParams();
-  for (const k of ['kept_by', 'offset', 'limit']) if (params.get(k)) p.set(k, params.get(k)!);
+  for (const k of ['kept_by', 'sort', 'offset', 'limit']) if (params.get(k)) p.set(k, params.get(k)!);
   if (!p.get('limit')) p.set('limit', '50');
   let s: ScreenDetail;
   try {
@@ -376,8 +389,8 @@ export async function renderScreen(main: HTMLElement, name: string, params: URLS
       'section',
       { 'aria-labelledby': 'candidates-h' },
       h('h2', { id: 'candidates-h' }, 'Candidates'),
-      h('form', { class: 'actions', id: 'screen-filter', method: 'get', action: name.includes('.') ? '/models' : `/screens/${encodeURIComponent(name)}`, 'aria-label': 'Filter candidates' }, name.includes('.') ? h('input', { type: 'hidden', name: 'screen', value: name }) : '', h('div', { class: 'field' }, h('label', { for: 'screen-kept-by' }, 'Kept by'), keptSelect), h('div', { class: 'field' }, h('label', { class: 'visually-hidden', for: 'screen-apply' }, 'Apply'), h('button', { type: 'submit', id: 'screen-apply' }, 'Show'))),
-      s.page.length ? screenRows(s) : message('info', 'No candidates match.'),
+      h('form', { class: 'actions', id: 'screen-filter', method: 'get', action: name.includes('.') ? '/models' : `/screens/${encodeURIComponent(name)}`, 'aria-label': 'Filter candidates' }, name.includes('.') ? h('input', { type: 'hidden', name: 'screen', value: name }) : '', p.get('sort') ? h('input', { type: 'hidden', name: 'sort', value: p.get('sort')! }) : '', h('div', { class: 'field' }, h('label', { for: 'screen-kept-by' }, 'Kept by'), keptSelect), h('div', { class: 'field' }, h('label', { class: 'visually-hidden', for: 'screen-apply' }, 'Apply'), h('button', { type: 'submit', id: 'screen-apply' }, 'Show'))),
+      s.page.length ? screenRows(s, p) : message('info', 'No candidates match.'),
       h('nav', { class: 'pager', 'aria-label': 'Candidate pages' }, s.offset > 0 ? link(more(Math.max(0, s.offset - limit)), '← Previous') : '', s.offset + s.page.length < s.total ? link(more(s.offset + limit), 'Next →') : ''),
     ),
   );
