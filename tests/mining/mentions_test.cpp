@@ -146,11 +146,12 @@ TEST(MiningMentions, FuelsAndOxidantsAreAmbient) {
   EXPECT_EQ(kinds("Figure 4a shows the power density and voltage as functions of current density "
                   "for the transforming cell with humidified H2 as fuel and air as the oxidant."),
             (std::vector<std::string>{"H2:ambient", "air:ambient"}));
-  // SOFC-Exp PMC4673446 (Ding et al., Sci. Rep. 2015, CC BY).
+  // SOFC-Exp PMC4673446 (Ding et al., Sci. Rep. 2015, CC BY): "H2S-containing H2" is H2 with
+  // some H2S, the fuel is H2.
   EXPECT_EQ(kinds("The cells were tested from 600 to 800 °C with the static air as oxidant "
                   "and humid hydrogen (~3% H2O), methane or H2S-containing H2 as fuel."),
             (std::vector<std::string>{"air:ambient", "hydrogen:ambient", "H2O:medium",
-                                      "methane:ambient", "H2S:ambient", "H2:ambient"}));
+                                      "methane:ambient", "H2:ambient"}));
 }
 
 // "x = 0.05 and x = 0.10" after a formula with x names compounds (SOFC-Exp annotates them).
