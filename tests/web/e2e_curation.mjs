@@ -120,6 +120,7 @@ async function main() {
   check(rec.value === '0.15' && Math.abs(rec.value_si - 15) < 1e-9 && rec.temperature_K === 923.15 && rec.substance_id === ceo2 && rec.conditions.sintering_temperature === '1400 °C', 'the API holds the edited record (15 S/m at 923.15 K, sintered at 1400 °C, linked to CeO2)');
 
   // 6. Accept from the keyboard, publish to members only.
+  await page.fill('#review-note', 'checked against the abstract');
   await page.focus(`#mining-table tr[data-record="${rid}"] button[data-review="accept"]`);
   await page.keyboard.press('Enter');
   await page.waitForSelector(`#mining-table tr[data-record="${rid}"][data-state="accepted"]`);
@@ -140,6 +141,7 @@ async function main() {
   const history = await page.$$eval('#record-history tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
   check(JSON.stringify(history.map((r) => r[2])) === JSON.stringify(actions) && history.every((r) => r[1] === 'erin'), `the page's history lists each change by erin: ${history.map((r) => r[2]).join(', ')}`);
   check(history[0][5] === `value_as_given: ${orig.value} → 0.15; value_si: ${orig.value_si} → 15` && history[1][5].startsWith(`temperature_K: ${orig.temperature_K ?? '∅'} → 923.15`) && history[2][5] === `substance_id: ∅ → ${ceo2}` && history[3][5] === 'sintering_temperature: ∅ → 1400 °C' && history[6][5] === `property_id: ∅ → ${prop}`, `each history row says what changed (${history.map((r) => r[5]).join(' | ')})`);
+  check(history[4][4] === 'checked against the abstract' && (await page.inputValue('#review-note')) === '', `the review note is in the accept row ("${history[4][4]}") and the field is cleared`);
   check(JSON.stringify(rec.audit.map((a) => a.action)) === JSON.stringify(actions), 'the API audit has the same changes');
   const cli = run(['mine', 'review', 'audit', String(rid), '--db', db, '--json']).trim().split('\n').map((l) => JSON.parse(l));
   check(JSON.stringify(cli.map((a) => [a.user, a.action, a.time])) === JSON.stringify(rec.audit.map((a) => [a.user, a.action, a.time])), '`phasebook mine review audit` lists the same rows');

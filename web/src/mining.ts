@@ -254,7 +254,10 @@ function recordRow(r: Rec, editor: boolean, member: boolean, status: HTMLElement
   const review = async (action: 'accept' | 'reject' | 'reset', button: HTMLButtonElement) => {
     button.disabled = true;
     try {
-      const updated = (await reviewRecord(r.id, action)) as Rec;
+      // The note field above the table goes with the review into the audit (mine review --note).
+      const noteField = document.querySelector<HTMLInputElement>('#review-note');
+      const updated = (await reviewRecord(r.id, action, noteField?.value.trim() ?? '')) as Rec;
+      if (noteField) noteField.value = '';
       replace(updated, `is now ${updated.state}`);
     } catch (e) {
       status.replaceChildren(errorBox(`Record ${r.id} not changed: ${errorText(e)}`));
@@ -428,6 +431,7 @@ export async function renderMining(main: HTMLElement, params: URLSearchParams): 
       form,
       tabs,
       h('p', { class: 'summary', id: 'mining-count', 'data-total': page.total }, `${page.total} ${state || ''} record${page.total === 1 ? '' : 's'}.`),
+      editor ? h('div', { class: 'field review-note' }, h('label', { for: 'review-note' }, 'Note for the next accept, reject or reset (kept in the audit trail)'), h('input', { id: 'review-note', placeholder: 'e.g. checked against table 2', autocomplete: 'off' })) : '',
       status,
       page.rows.length
         ? h(
