@@ -1,6 +1,8 @@
 #include "optimade/element_sets.hpp"
 
 #include <algorithm>
+#include <set>
+#include <utility>
 
 #include "chem/element.hpp"
 #include "optimade/ast.hpp"
@@ -11,16 +13,53 @@ namespace pb::optimade {
 
 // One instruction of the postfix program: tests push a truth value, and/or/not combine them.
 struct ElementSetTest::Step {
-  enum class Kind { has_all, has_any, only, count, and_, or_, not_ };
+  enum class Kind {
+    has_all,
+    has_any,
+    only,
+    count,
+    space_group,
+    space_group_known,
+    and_,
+    or_,
+    not_
+  };
   Kind kind = Kind::has_all;
   std::int64_t low = 0, high = 0;  // has_all / has_any / only
   bool impossible = false;         // has_all of a value that is no element: never true
-  Op op = Op::eq;                  // count: nelements op value
+  Op op = Op::eq;                  // count: nelements op value; space_group: likewise
+  bool known = true;               // space_group_known: IS KNOWN (true) or IS UNKNOWN
   double value = 0;
   std::size_t arity = 0;  // and_ / or_
 };
 
-ElementSetTest::ElementSetTest(std::vector<Step> steps) : steps_(std::move(steps)) {}
+ElementSetTest::ElementSetTest(std::vector<Step> steps) : steps_(std::move(steps)) {
+  const bool top_and = steps_.size() > 1 && steps_.back().kind == Step::Kind::and_ &&
+                       steps_.back().arity == steps_.size() - 1;
+  conjunction_ = steps_.size() == 1 || top_and;
+  for (std::size_t i = 0; conjunction_ && i < steps_.size() - (top_and ? 1 : 0); ++i) {
+    const Step& s = steps_[i];
+    switch (s.kind) {
+      case Step::Kind::has_all:
+        never_ = never_ || s.impossible;
+        need_low_ |= s.low;
+        need_high_ |= s.high;
+        break;
+      case Step::Kind::only:
+        out_low_ |= ~s.low;
+        out_high_ |= ~s.high;
+        break;
+      case Step::Kind::has_any:
+      case Step::Kind::count:
+      case Step::Kind::space_group:
+      case Step::Kind::space_group_known:
+        rest_.push_back(&s);
+        break;
+      default:
+        conjunction_ = false;
+    }
+  }
+}
 ElementSetTest::~ElementSetTest() = default;
 ElementSetTest::ElementSetTest(ElementSetTest&&) noexcept = default;
 ElementSetTest& ElementSetTest::operator=(ElementSetTest&&) noexcept = default;
@@ -52,7 +91,10 @@ bool is_property(const Operand& o, const char* name) {
   return p != nullptr && p->path.size() == 1 && p->path[0] == name;
 }
 
-// Appends the program of `n`; false when `n` looks at anything but elements and nelements.
+constexpr const char* kSpaceGroup = "_phasebook_space_group_number";
+
+// Appends the program of `n`; false when `n` looks at anything but elements, nelements and the
+// space group number.
 bool compile(const Node& n, std::vector<Step>& out) {
   switch (n.kind) {
     case Node::Kind::and_:
@@ -71,16 +113,24 @@ bool compile(const Node& n, std::vector<Step>& out) {
       out.push_back(Step{Step::Kind::not_});
       return true;
     }
+    case Node::Kind::known: {
+      if (!is_property(n.left, kSpaceGroup)) return false;
+      Step s{Step::Kind::space_group_known};
+      s.known = n.known;
+      out.push_back(s);
+      return true;
+    }
     case Node::Kind::compare:
     case Node::Kind::length: {
-      const char* field = n.kind == Node::Kind::compare ? "nelements" : "elements";
+      const bool length = n.kind == Node::Kind::length;
+      const bool space_group =
+          !length && (is_property(n.left, kSpaceGroup) || is_property(n.right, kSpaceGroup));
+      const char* field = length ? "elements" : space_group ? kSpaceGroup : "nelements";
       const bool left = is_property(n.left, field);
       const Operand& other = left ? n.right : n.left;
       const auto* number = std::get_if<Number>(&other.value);
-      if ((!left && (n.kind == Node::Kind::length || !is_property(n.right, field))) ||
-          number == nullptr)
-        return false;
-      Step s{Step::Kind::count};
+      if ((!left && (length || !is_property(n.right, field))) || number == nullptr) return false;
+      Step s{space_group ? Step::Kind::space_group : Step::Kind::count};
       s.op = left ? n.op : mirror(n.op);
       s.value = number->value;
       out.push_back(s);
@@ -118,75 +168,120 @@ bool compile(const Node& n, std::vector<Step>& out) {
 
 }  // namespace
 
-bool ElementSetTest::operator()(std::int64_t low, std::int64_t high, std::int64_t nelements) const {
-  // Programs are short (one step per test and operator): a small stack on the C++ stack.
-  bool stack[64];
+namespace {
+
+// SQL's three-valued logic: a comparison with an unknown space group is unknown, and stays
+// unknown under NOT; only a true result matches.
+enum class Truth : unsigned char { no, yes, unknown };
+
+Truth truth(bool b) { return b ? Truth::yes : Truth::no; }
+
+Truth test_step(const Step& s, const ElementSets::Set& set) {
+  switch (s.kind) {
+    case Step::Kind::has_all:
+      return truth(!s.impossible && (set.low & s.low) == s.low && (set.high & s.high) == s.high);
+    case Step::Kind::has_any:
+      return truth((set.low & s.low) != 0 || (set.high & s.high) != 0);
+    case Step::Kind::only:
+      return truth((set.low & ~s.low) == 0 && (set.high & ~s.high) == 0);
+    case Step::Kind::count:
+      return truth(compare(static_cast<double>(set.nelements), s.op, s.value));
+    case Step::Kind::space_group:
+      if (!set.space_group) return Truth::unknown;
+      return truth(compare(static_cast<double>(*set.space_group), s.op, s.value));
+    case Step::Kind::space_group_known:
+      return truth(set.space_group.has_value() == s.known);
+    default:
+      return Truth::unknown;  // operators are not tests
+  }
+}
+
+}  // namespace
+
+bool ElementSetTest::operator()(const ElementSets::Set& set) const {
+  if (conjunction_) {
+    if (never_ || (set.low & need_low_) != need_low_ || (set.high & need_high_) != need_high_ ||
+        (set.low & out_low_) != 0 || (set.high & out_high_) != 0)
+      return false;
+    for (const Step* s : rest_) {
+      if (test_step(*s, set) != Truth::yes) return false;
+    }
+    return true;
+  }
+  // Programs are short (at most kMaxSteps): a small stack on the C++ stack.
+  Truth stack[kMaxSteps];
   std::size_t top = 0;
   for (const Step& s : steps_) {
     switch (s.kind) {
-      case Step::Kind::has_all:
-        stack[top++] = !s.impossible && (low & s.low) == s.low && (high & s.high) == s.high;
-        break;
-      case Step::Kind::has_any:
-        stack[top++] = (low & s.low) != 0 || (high & s.high) != 0;
-        break;
-      case Step::Kind::only:
-        stack[top++] = (low & ~s.low) == 0 && (high & ~s.high) == 0;
-        break;
-      case Step::Kind::count:
-        stack[top++] = compare(static_cast<double>(nelements), s.op, s.value);
-        break;
       case Step::Kind::not_:
-        stack[top - 1] = !stack[top - 1];
+        if (stack[top - 1] != Truth::unknown)
+          stack[top - 1] = stack[top - 1] == Truth::yes ? Truth::no : Truth::yes;
         break;
       case Step::Kind::and_:
       case Step::Kind::or_: {
-        const bool is_and = s.kind == Step::Kind::and_;
-        bool v = is_and;
-        for (std::size_t i = top - s.arity; i < top; ++i)
-          v = is_and ? v && stack[i] : v || stack[i];
+        // AND: false wins, then unknown; OR: true wins, then unknown.
+        const Truth decisive = s.kind == Step::Kind::and_ ? Truth::no : Truth::yes;
+        Truth v = s.kind == Step::Kind::and_ ? Truth::yes : Truth::no;
+        for (std::size_t i = top - s.arity; i < top; ++i) {
+          if (stack[i] == decisive) {
+            v = decisive;
+            break;
+          }
+          if (stack[i] == Truth::unknown) v = Truth::unknown;
+        }
         top -= s.arity;
         stack[top++] = v;
         break;
       }
+      default:
+        stack[top++] = test_step(s, set);
     }
   }
-  return top == 1 && stack[0];
+  return top == 1 && stack[0] == Truth::yes;
 }
 
 std::optional<ElementSetTest> element_set_test(const Filter& filter) {
   std::vector<Step> steps;
   if (!compile(filter.root(), steps)) return std::nullopt;
   // The evaluation stack holds at most one value per step.
-  if (steps.size() > 64) return std::nullopt;
+  if (steps.size() > kMaxSteps) return std::nullopt;
   return ElementSetTest(std::move(steps));
 }
 
 ElementSets ElementSets::load(store::Connection& connection) {
   ElementSets out;
+  // In the order of the structure_space_group index, which holds every column read here, so
+  // that SQLite groups while it walks the index.
   auto st = connection.prepare(
-      "SELECT elements_mask_low, elements_mask_high, nelements, sum(structures) FROM "
-      "structure_element_set GROUP BY 1, 2, 3 HAVING sum(structures) > 0");
-  while (st.step())
-    out.sets_.push_back(
-        {st.column_int64(0), st.column_int64(1), st.column_int64(2), st.column_int64(3)});
+      "SELECT space_group_number, nelements, elements_mask_low, elements_mask_high, count(*) "
+      "FROM structure GROUP BY 1, 2, 3, 4");
+  while (st.step()) {
+    Set set{st.column_int64(2), st.column_int64(3), st.column_int64(1), std::nullopt,
+            st.column_int64(4)};
+    if (!st.is_null(0)) set.space_group = st.column_int64(0);
+    out.sets_.push_back(set);
+  }
   return out;
 }
 
 std::int64_t ElementSets::count(const ElementSetTest& test) const {
   std::int64_t n = 0;
   for (const Set& s : sets_) {
-    if (test(s.low, s.high, s.nelements)) n += s.structures;
+    if (test(s)) n += s.structures;
   }
   return n;
 }
 
 std::string ElementSets::matching_masks_json(const ElementSetTest& test) const {
-  std::string out = "[";
+  // Sets that differ only in their space group share masks: each pair once.
+  std::set<std::pair<std::int64_t, std::int64_t>> masks;
   for (const Set& s : sets_) {
-    if (!test(s.low, s.high, s.nelements)) continue;
+    if (test(s)) masks.emplace(s.low, s.high);
+  }
+  std::string out = "[";
+  for (const auto& [low, high] : masks) {
     if (out.size() > 1) out += ',';
-    out += '[' + std::to_string(s.low) + ',' + std::to_string(s.high) + ']';
+    out += '[' + std::to_string(low) + ',' + std::to_string(high) + ']';
   }
   return out + ']';
 }

@@ -1,12 +1,13 @@
 #pragma once
-/// Filters on elements and their number alone, decided over element sets in memory.
+/// Filters on elements, their number and the space group, decided in memory.
 ///
-/// At AtomWork scale 365k structures have about 106k distinct (element set, number of elements)
-/// pairs, counted per dataset in structure_element_set (schema 8, kept by triggers). A filter
-/// such as `elements HAS ALL "Li","O" AND nelements = 3` depends on nothing but a structure's
-/// element set, so the number of structures it matches is the sum over the matching sets, and
-/// the structures themselves are found through the element-mask index of the matching sets.
-/// The server keeps one ElementSets per read connection, reloaded when the database changes.
+/// At AtomWork scale the 365k structures fall into about 150k groups with the same element set,
+/// number of elements and space group number. A filter such as `elements HAS ALL "Li","O" AND
+/// nelements = 3` or `_phasebook_space_group_number = 14 AND elements HAS "C"` looks at nothing
+/// else, so the number of structures it matches is the sum over the matching groups, and when
+/// they are few the structures are found through the element-mask index of the matching sets.
+/// The server keeps one ElementSets per access level, rebuilt when the database changes
+/// (server/db_pool.hpp, DbPool::shared_object).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,6 +21,18 @@ class Connection;
 
 namespace pb::optimade {
 
+/// One group of structures that filters on elements, nelements and the space group cannot tell
+/// apart, and how many structures it holds.
+struct ElementSet {
+  std::int64_t low = 0, high = 0;  ///< store::element_mask of the elements
+  std::int64_t nelements = 0;
+  std::optional<std::int64_t> space_group;  ///< unknown for some structures
+  std::int64_t structures = 0;
+};
+
+/// At most this many tests and operators in a filter decided over element sets.
+inline constexpr std::size_t kMaxSteps = 64;
+
 /// A filter compiled to a test on one element set; built by element_set_test().
 class ElementSetTest {
  public:
@@ -29,30 +42,32 @@ class ElementSetTest {
   ElementSetTest(ElementSetTest&&) noexcept;
   ElementSetTest& operator=(ElementSetTest&&) noexcept;
 
-  /// True when a structure with these element masks (store::element_mask) and this number of
-  /// elements matches the filter.
-  bool operator()(std::int64_t low, std::int64_t high, std::int64_t nelements) const;
+  /// True when the structures of `set` match the filter (SQL's three-valued logic: unknown does
+  /// not match).
+  bool operator()(const ElementSet& set) const;
 
  private:
   std::vector<Step> steps_;  // postfix program
+  // A conjunction of tests without OR and NOT (most filters) is evaluated from masks directly.
+  bool conjunction_ = false;
+  bool never_ = false;
+  std::int64_t need_low_ = 0, need_high_ = 0;  // every one of these elements
+  std::int64_t out_low_ = 0, out_high_ = 0;    // none of these elements
+  std::vector<const Step*> rest_;              // the other tests
 };
 
 /// The test for a structure filter that looks at nothing but `elements` (HAS, HAS ALL, HAS ANY,
-/// HAS ONLY with string values, LENGTH) and `nelements` (compared with numbers), under AND, OR
-/// and NOT; nullopt for any other filter. It decides what to_sql() decides for the same filter
-/// (call to_sql() first: it reports the errors).
+/// HAS ONLY with string values, LENGTH), `nelements` and `_phasebook_space_group_number`
+/// (compared with numbers, IS KNOWN), under AND, OR and NOT; nullopt for any other filter. It
+/// decides what to_sql() decides for the same filter (call to_sql() first: it reports the errors).
 std::optional<ElementSetTest> element_set_test(const Filter& filter);
 
-/// The element sets of the structures a connection sees (a guest connection's views hide
-/// restricted datasets), with how many structures have each.
+/// The element sets (with space group) of the structures a connection sees (a guest
+/// connection's views hide restricted datasets), with how many structures have each.
 class ElementSets {
  public:
-  struct Set {
-    std::int64_t low = 0, high = 0;
-    std::int64_t nelements = 0;
-    std::int64_t structures = 0;
-  };
-  /// Reads structure_element_set through `connection`.
+  using Set = ElementSet;
+  /// Reads the structure table through `connection` (its structure_space_group index).
   static ElementSets load(store::Connection& connection);
 
   /// How many structures match.

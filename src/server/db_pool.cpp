@@ -139,19 +139,26 @@ store::Statement& DbPool::Lease::statement(const std::string& sql) {
   return *it->second;
 }
 
-void DbPool::Lease::check_version() {
+void DbPool::refresh(PooledDb& db) {
   // data_version changes when another connection (the writer, another process) commits.
-  store::Statement& version = statement("PRAGMA data_version");
+  auto it = db.statements.find("PRAGMA data_version");
+  if (it == db.statements.end()) {
+    auto st = std::make_unique<store::Statement>(db.db.connection().prepare("PRAGMA data_version"));
+    it = db.statements.emplace("PRAGMA data_version", std::move(st)).first;
+  }
+  store::Statement& version = *it->second;
   version.step();
   const std::int64_t now = version.column_int64(0);
   version.reset();
-  if (now != db_->data_version) {
-    db_->counts.clear();
-    db_->texts.clear();
-    db_->objects.clear();
-    db_->data_version = now;
+  if (now != db.data_version) {
+    db.counts.clear();
+    db.texts.clear();
+    db.objects.clear();
+    db.data_version = now;
   }
 }
+
+void DbPool::Lease::check_version() { refresh(*db_); }
 
 const std::vector<std::string>& DbPool::Lease::cached_texts(const std::string& sql) {
   check_version();

@@ -66,15 +66,6 @@ class DbPool {
     /// The first column of every row of `sql` as text, computed once per change of the database.
     const std::vector<std::string>& cached_texts(const std::string& sql);
 
-    /// The object `make(connection)` builds, built once per change of the database.
-    template <class T, class Make>
-    const T& cached_object(const std::string& key, Make make) {
-      check_version();
-      auto& slot = db_->objects[key];
-      if (!slot) slot = std::make_shared<const T>(make(db_->db.connection()));
-      return *static_cast<const T*>(slot.get());
-    }
-
    private:
     // Drops the cached results when the database changed since they were computed.
     void check_version();
@@ -87,6 +78,20 @@ class DbPool {
   /// fail with SQLITE_INTERRUPT.
   Lease read(Access access, std::chrono::steady_clock::time_point deadline);
 
+  /// The object `make(connection)` builds from the whole database (the element sets of the
+  /// structures), shared by every request of an access level: built once on a connection kept
+  /// for it, and again when PRAGMA data_version on that connection says the database changed.
+  template <class T, class Make>
+  std::shared_ptr<const T> shared_object(Access access, const std::string& key, Make make) {
+    auto& shared = shared_[static_cast<int>(access)];
+    std::lock_guard lock(shared.mutex);
+    if (!shared.db) shared.db = open(access);
+    refresh(*shared.db);
+    auto& slot = shared.db->objects[key];
+    if (!slot) slot = std::make_shared<const T>(make(shared.db->db.connection()));
+    return std::static_pointer_cast<const T>(slot);
+  }
+
   /// The single writer connection (all of it visible), locked for the caller.
   struct Writer {
     std::unique_lock<std::mutex> lock;
@@ -96,11 +101,18 @@ class DbPool {
 
  private:
   std::unique_ptr<PooledDb> open(Access access);
+  // Drops the cached results of `db` when the database changed since they were computed.
+  static void refresh(PooledDb& db);
   void give_back(Access access, std::unique_ptr<PooledDb> db);
 
   std::filesystem::path path_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<PooledDb>> idle_[2];
+  struct Shared {
+    std::mutex mutex;
+    std::unique_ptr<PooledDb> db;
+  };
+  Shared shared_[2];
   std::mutex writer_mutex_;
   std::unique_ptr<PooledDb> writer_;
 };

@@ -363,17 +363,17 @@ ordered_json entries(Context& ctx, DbPool::Lease& db, EntryType type, const List
   const std::string from = " FROM " + std::string(optimade::from_clause(type));
   const std::string cond = where.sql.empty() ? "" : " WHERE (" + where.sql + ")";
 
-  // A structure filter on elements and their number alone is decided over the element sets in
-  // memory (about 106k at AtomWork scale, against 365k structures), and when it matches few
-  // structures the page is read through the element-mask index of the matching sets instead of
-  // walking the table in id order (docs/database.md, "Performance at AtomWork scale").
+  // A structure filter on elements, nelements and the space group alone is decided in memory
+  // over the groups of structures that share them (optimade/element_sets.hpp; about 150k groups
+  // for 365k structures at AtomWork scale), instead of counting structures in SQL.
   std::optional<optimade::ElementSetTest> set_test;
   if (type == EntryType::structures && !ids && l.filter)
     set_test = optimade::element_set_test(*l.filter);
-  const optimade::ElementSets* sets = nullptr;
+  std::shared_ptr<const optimade::ElementSets> sets;
   if (set_test) {
-    sets = &db.cached_object<optimade::ElementSets>(
-        "element_sets", [](store::Connection& c) { return optimade::ElementSets::load(c); });
+    sets = ctx.state.pool.shared_object<optimade::ElementSets>(
+        ctx.access(), "element_sets",
+        [](store::Connection& c) { return optimade::ElementSets::load(c); });
   }
   if (where.sql.empty()) {
     returned = db.cached_int("SELECT count(*)" + from);
@@ -386,14 +386,22 @@ ordered_json entries(Context& ctx, DbPool::Lease& db, EntryType type, const List
     returned = count.column_int64(0);
     count.reset();
   }
+  // The count is known before the page is read. In id order, walking the table reads about
+  // (offset + limit) * all / returned rows before the page is full, while an index on a filtered
+  // column reads all `returned` rows and sorts them: take the smaller. SQLite does not know the
+  // count and takes an index whenever one applies, so the walk hides the condition from it
+  // (unary +); the other way, filters decided over element sets name the element masks of the
+  // matching groups for the element-mask index (docs/database.md, "Performance at AtomWork
+  // scale").
   std::string page_cond = cond;
   std::vector<optimade::SqlParam> page_params = where.params;
-  if (sets) {
-    // Walking in id order reads about (offset + limit) * all / returned rows before the page is
-    // full; the index reads the `returned` rows and sorts them. Take the smaller.
+  if (!where.sql.empty()) {
     const double all = static_cast<double>(db.cached_int("SELECT count(*)" + from));
     const double n = static_cast<double>(returned);
-    if (n * n < static_cast<double>(l.offset + l.limit) * all) {
+    const bool walk = n * n >= static_cast<double>(l.offset + l.limit) * all;
+    if (walk && l.order.empty()) {
+      page_cond = " WHERE +(" + where.sql + ")";
+    } else if (!walk && sets) {
       page_cond += " AND (" + alias + ".elements_mask_low, " + alias +
                    ".elements_mask_high) IN (SELECT json_extract(j.value, '$[0]'), "
                    "json_extract(j.value, '$[1]') FROM json_each(?) AS j)";
