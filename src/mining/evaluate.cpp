@@ -86,8 +86,10 @@ struct ErrorSink {
     std::string context(text.substr(st[cb], st[ce] - st[cb]));
     std::replace(context.begin(), context.end(), '\n', ' ');
     std::replace(context.begin(), context.end(), '\t', ' ');
-    errors->push_back({type, false_positive, std::string(document),
-                       std::string(text.substr(st[begin], st[end] - st[begin])), context});
+    std::string span(text.substr(st[begin], st[end] - st[begin]));
+    std::replace(span.begin(), span.end(), '\n', ' ');
+    std::replace(span.begin(), span.end(), '\t', ' ');
+    errors->push_back({type, false_positive, std::string(document), span, context});
   }
 };
 

@@ -583,8 +583,8 @@ std::size_t procedure_mention(std::string_view text, const std::vector<Token>& t
   // excess) was dissolved in 25 mL of water (solution A).", synthesis corpus
   // 10.1016/j.jallcom.2015.11.182).
   if (kReferenceNouns.count(l) && i + 1 < tokens.size() && word_token(tokens[i + 1]) &&
-      tokens[i + 1].text.size() == 1 && tokens[i + 1].text[0] >= 'A' &&
-      tokens[i + 1].text[0] <= 'D') {
+      tokens[i + 1].begin == t.end + 1 && text[t.end] == ' ' && tokens[i + 1].text.size() == 1 &&
+      tokens[i + 1].text[0] >= 'A' && tokens[i + 1].text[0] <= 'D') {
     add(t.begin, tokens[i + 1].end, MentionKind::kReference);
     return 2;
   }

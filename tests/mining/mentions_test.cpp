@@ -406,6 +406,10 @@ TEST(MiningMentions, ReagentAbbreviationsAndLabelledSolutions) {
   // Synthesis corpus 10.1002/cssc.201200775 (train split): "a solution of X" names X.
   EXPECT_EQ(kinds_of("Thus, a solution of TiCl4 (1 g) in ethanol (2.53 mL) was dispersed"),
             (std::vector<std::string>{"TiCl4:formula", "ethanol:medium"}));
+  // A label on the next line is not one: "... electrode material\nA 200 mg KMnO4" (synthesis
+  // corpus 10.1016/j.matlet.2013.12.007, title and first sentence).
+  EXPECT_EQ(kinds_of("as supercapacitor electrode material\nA 200 mg KMnO4"),
+            (std::vector<std::string>{"KMnO4:formula"}));
   // "the precursor solution": the head noun only.
   EXPECT_EQ(words("the precursor solution was dried"), (std::vector<std::string>{"solution"}));
 }
