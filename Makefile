@@ -64,6 +64,7 @@ bench-db: deps
 # substance pages) against `phasebook serve`, requests/s and latency percentiles per kind.
 LOAD_SECONDS ?= 30
 bench-load: bench-db
+	@/usr/bin/python3 bench/load.py build/release --db $(BENCH_DB) --seconds $(LOAD_SECONDS) --kinds filter
 	@/usr/bin/python3 bench/load.py build/release --db $(BENCH_DB) --seconds $(LOAD_SECONDS)
 
 # DFT workflows (docs/calc.md): QE scf inputs/s for thousands of demo-derived structures read

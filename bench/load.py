@@ -154,7 +154,8 @@ def main():
         server.wait(timeout=60)
         shutil.rmtree(tmp)
     print(f"phasebook serve ({binary}) over {args.db}: "
-          f"{count['meta']['data_available']:,} structures; {args.seconds} s, all kinds at once, "
+          f"{count['meta']['data_available']:,} structures; {args.seconds} s, "
+          f"{', '.join(kinds)} at once, "
           f"one wrk -t1 per kind{', gzip' if args.gzip else ''}\n")
     print("| kind | connections | requests | req/s | p50 ms | p99 ms | errors |")
     print("|---|---|---|---|---|---|---|")
