@@ -1191,7 +1191,7 @@ std::vector<Mention> find_mentions(std::string_view text, const std::vector<Toke
     const Token& t = tokens[i];
     if (element_list) {
       if (t.text == "," || t.text == "and" || t.text == "or") continue;
-      if (t.kind == TokenKind::kWord && t.text.size() <= 2 && t.text[0] >= 'A' &&
+      if (t.kind == TokenKind::kWord && !t.text.empty() && t.text.size() <= 2 && t.text[0] >= 'A' &&
           t.text[0] <= 'Z' && chem::find_element(t.text)) {
         continue;
       }
