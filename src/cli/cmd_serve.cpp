@@ -29,6 +29,10 @@ Runner add_serve_command(CLI::App& app) {
   cmd->add_option("--time-limit", o->request_time_limit_ms,
                   "Database time per request in ms before a 503 (default 10000)")
       ->check(CLI::Range(1, 3600000));
+  cmd->add_option("--count-time-limit", o->count_time_limit_ms,
+                  "Time in ms for counting an OPTIMADE filter's matches; longer counts are left "
+                  "out of the response (default 1000)")
+      ->check(CLI::Range(1, 3600000));
   cmd->add_option("--max-page-limit", o->max_page_limit,
                   "Largest OPTIMADE page_limit (default 1000)")
       ->check(CLI::Range(1, 100000));

@@ -182,6 +182,23 @@ std::int64_t DbPool::Lease::cached_int(const std::string& sql) {
   return value;
 }
 
+bool DbPool::Lease::within(std::chrono::milliseconds budget, const std::function<void()>& work) {
+  const auto request_deadline = db_->deadline;
+  const auto now = std::chrono::steady_clock::now();
+  const bool shorter = request_deadline - now > budget;
+  if (shorter) db_->deadline = now + budget;
+  try {
+    work();
+  } catch (const std::exception& e) {
+    db_->deadline = request_deadline;
+    if (shorter && is_timeout(e) && std::chrono::steady_clock::now() < request_deadline)
+      return false;
+    throw;
+  }
+  db_->deadline = request_deadline;
+  return true;
+}
+
 DbPool::Lease::~Lease() {
   if (db_) pool_->give_back(access_, std::move(db_));
 }

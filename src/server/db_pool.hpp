@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -63,6 +64,10 @@ class DbPool {
     /// The first column of the first row of `sql` (no parameters, an integer), computed once
     /// per change of the database.
     std::int64_t cached_int(const std::string& sql);
+    /// Runs `work` with at most `budget` of database time (and never past the request's
+    /// deadline); false when SQLite was interrupted at the budget. An interruption at the
+    /// request's own deadline is thrown as usual.
+    bool within(std::chrono::milliseconds budget, const std::function<void()>& work);
     /// The first column of every row of `sql` as text, computed once per change of the database.
     const std::vector<std::string>& cached_texts(const std::string& sql);
 

@@ -19,8 +19,11 @@ struct ServeOptions {
   int threads = 0;
   std::size_t max_body_bytes = 1 << 20;  ///< larger request bodies get 413
   int request_time_limit_ms = 10000;     ///< database work per request; then 503
-  int read_timeout_s = 5;                ///< a client sending its request slower gets cut off
-  int keep_alive_timeout_s = 5;          ///< idle keep-alive connections are closed after this
+  /// Counting the matches of an OPTIMADE filter may take this long; then data_returned is left
+  /// out (with a warning) and the page is still served.
+  int count_time_limit_ms = 1000;
+  int read_timeout_s = 5;        ///< a client sending its request slower gets cut off
+  int keep_alive_timeout_s = 5;  ///< idle keep-alive connections are closed after this
   std::size_t keep_alive_max_requests = 1000;
   std::string access_log;     ///< file for the JSON access log; empty: stderr
   int max_page_limit = 1000;  ///< OPTIMADE page_limit above this gets 403

@@ -81,6 +81,8 @@ class Server:
         # default 10 s database time, so the limit is raised unless a test sets its own.
         if "--time-limit" not in extra:
             extra = (*extra, "--time-limit", "120000")
+        if "--count-time-limit" not in extra:
+            extra = (*extra, "--count-time-limit", "120000")
         self.proc = subprocess.Popen(
             [BIN, "serve", "--db", db, "--port", "0", "--access-log", self.log, *extra],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -1007,6 +1009,42 @@ class Hostile(unittest.TestCase):
                     self.assertNotIn("data", body)
                     if detail:
                         self.assertRegex(body["errors"][0]["detail"], detail)
+
+
+class SlowCounts(unittest.TestCase):
+    def test_a_count_past_its_time_limit_is_left_out_and_the_pages_still_answer(self):
+        # Counting species_at_sites HAS derives the species of every Li structure from its sites:
+        # more than 1 ms, so this server leaves the count out and pages with one row of lookahead.
+        server = Server(DB, "--count-time-limit", "1")
+        try:
+            filt = urllib.parse.quote('species_at_sites HAS "Li"')
+            first = http(f"{server.url}/optimade/v1/structures?filter={filt}&page_limit=2").json()
+            meta = first["meta"]
+            self.assertNotIn("data_returned", meta)
+            self.assertTrue(meta["more_data_available"])
+            self.assertRegex(" ".join(w["detail"] for w in meta["warnings"]),
+                             r"data_returned is left out.*1 ms")
+            self.assertEqual(len(first["data"]), 2)
+            self.assertIn("page_offset=2", first["links"]["next"])
+            everything = http(f"{server.url}/optimade/v1/structures?filter={filt}"
+                              f"&page_limit=1000").json()
+            self.assertFalse(everything["meta"]["more_data_available"])
+            ids = [e["id"] for e in everything["data"]]
+            self.assertEqual(ids[:2], [e["id"] for e in first["data"]])
+            # The same filter on the main server, which counts.
+            counted = http(f"{BASE}/optimade/v1/structures?filter={filt}&page_limit=1000").json()
+            self.assertEqual(counted["meta"]["data_returned"], len(ids))
+            self.assertEqual([e["id"] for e in counted["data"]], ids)
+            # Filters decided over element sets are counted whatever the limit.
+            cheap = urllib.parse.quote('elements HAS "Li"')
+            meta = http(f"{server.url}/optimade/v1/structures?filter={cheap}&page_limit=1")\
+                .json()["meta"]
+            self.assertEqual(meta["data_returned"],
+                             http(f"{BASE}/optimade/v1/structures?filter={cheap}&page_limit=1")
+                             .json()["meta"]["data_returned"])
+            self.assertGreaterEqual(meta["data_returned"], len(ids))
+        finally:
+            self.assertEqual(server.stop(), 0)
 
 
 class Shutdown(unittest.TestCase):
