@@ -1,6 +1,7 @@
 #include "optimade/element_sets.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 #include <utility>
 
@@ -33,32 +34,81 @@ struct ElementSetTest::Step {
   std::size_t arity = 0;  // and_ / or_
 };
 
+namespace {
+
+// Narrows [min, max] (integers) to the values v with `v op value`; false when `op` is != (not an
+// interval).
+bool narrow(std::int64_t& min, std::int64_t& max, Op op, double value) {
+  // The columns hold small integers: far values only need to stay far.
+  const double v = std::clamp(value, -1e9, 1e9);
+  const auto floor_v = static_cast<std::int64_t>(std::floor(v));
+  const auto ceil_v = static_cast<std::int64_t>(std::ceil(v));
+  switch (op) {
+    case Op::eq:
+      if (floor_v != ceil_v) {
+        min = 1;  // no integer equals it
+        max = 0;
+      } else {
+        min = std::max(min, floor_v);
+        max = std::min(max, floor_v);
+      }
+      return true;
+    case Op::lt:
+      max = std::min(max, ceil_v - 1);
+      return true;
+    case Op::le:
+      max = std::min(max, floor_v);
+      return true;
+    case Op::gt:
+      min = std::max(min, floor_v + 1);
+      return true;
+    case Op::ge:
+      min = std::max(min, ceil_v);
+      return true;
+    case Op::ne:
+      return false;
+  }
+  return false;
+}
+
+}  // namespace
+
 ElementSetTest::ElementSetTest(std::vector<Step> steps) : steps_(std::move(steps)) {
   const bool top_and = steps_.size() > 1 && steps_.back().kind == Step::Kind::and_ &&
                        steps_.back().arity == steps_.size() - 1;
-  conjunction_ = steps_.size() == 1 || top_and;
-  for (std::size_t i = 0; conjunction_ && i < steps_.size() - (top_and ? 1 : 0); ++i) {
+  if (steps_.size() != 1 && !top_and) return;
+  Conjunction c;
+  for (std::size_t i = 0; i < steps_.size() - (top_and ? 1 : 0); ++i) {
     const Step& s = steps_[i];
     switch (s.kind) {
       case Step::Kind::has_all:
-        never_ = never_ || s.impossible;
-        need_low_ |= s.low;
-        need_high_ |= s.high;
+        c.never = c.never || s.impossible;
+        c.need_low |= s.low;
+        c.need_high |= s.high;
         break;
       case Step::Kind::only:
-        out_low_ |= ~s.low;
-        out_high_ |= ~s.high;
+        c.out_low |= ~s.low;
+        c.out_high |= ~s.high;
         break;
-      case Step::Kind::has_any:
       case Step::Kind::count:
+        if (!narrow(c.nelements_min, c.nelements_max, s.op, s.value)) return;
+        break;
       case Step::Kind::space_group:
+        c.space_group_min = std::max<std::int64_t>(c.space_group_min, 0);
+        if (!narrow(c.space_group_min, c.space_group_max, s.op, s.value)) return;
+        break;
       case Step::Kind::space_group_known:
-        rest_.push_back(&s);
+        if (s.known) {
+          c.space_group_min = std::max<std::int64_t>(c.space_group_min, 0);
+        } else {
+          c.space_group_max = std::min<std::int64_t>(c.space_group_max, -1);
+        }
         break;
       default:
-        conjunction_ = false;
+        return;  // HAS ANY, nested operators
     }
   }
+  conjunction_ = c;
 }
 ElementSetTest::~ElementSetTest() = default;
 ElementSetTest::ElementSetTest(ElementSetTest&&) noexcept = default;
@@ -200,13 +250,12 @@ Truth test_step(const Step& s, const ElementSets::Set& set) {
 
 bool ElementSetTest::operator()(const ElementSets::Set& set) const {
   if (conjunction_) {
-    if (never_ || (set.low & need_low_) != need_low_ || (set.high & need_high_) != need_high_ ||
-        (set.low & out_low_) != 0 || (set.high & out_high_) != 0)
-      return false;
-    for (const Step* s : rest_) {
-      if (test_step(*s, set) != Truth::yes) return false;
-    }
-    return true;
+    const Conjunction& c = *conjunction_;
+    const std::int64_t sg = set.space_group.value_or(-1);
+    return !c.never && (set.low & c.need_low) == c.need_low &&
+           (set.high & c.need_high) == c.need_high && (set.low & c.out_low) == 0 &&
+           (set.high & c.out_high) == 0 && set.nelements >= c.nelements_min &&
+           set.nelements <= c.nelements_max && sg >= c.space_group_min && sg <= c.space_group_max;
   }
   // Programs are short (at most kMaxSteps): a small stack on the C++ stack.
   Truth stack[kMaxSteps];
@@ -256,18 +305,39 @@ ElementSets ElementSets::load(store::Connection& connection) {
       "SELECT space_group_number, nelements, elements_mask_low, elements_mask_high, count(*) "
       "FROM structure GROUP BY 1, 2, 3, 4");
   while (st.step()) {
-    Set set{st.column_int64(2), st.column_int64(3), st.column_int64(1), std::nullopt,
-            st.column_int64(4)};
-    if (!st.is_null(0)) set.space_group = st.column_int64(0);
-    out.sets_.push_back(set);
+    out.space_group_.push_back(st.is_null(0) ? -1 : st.column_int64(0));
+    out.nelements_.push_back(st.column_int64(1));
+    out.low_.push_back(st.column_int64(2));
+    out.high_.push_back(st.column_int64(3));
+    out.structures_.push_back(st.column_int64(4));
   }
   return out;
 }
 
+ElementSet ElementSets::at(std::size_t i) const {
+  ElementSet set{low_[i], high_[i], nelements_[i], std::nullopt, structures_[i]};
+  if (space_group_[i] >= 0) set.space_group = space_group_[i];
+  return set;
+}
+
 std::int64_t ElementSets::count(const ElementSetTest& test) const {
   std::int64_t n = 0;
-  for (const Set& s : sets_) {
-    if (test(s)) n += s.structures;
+  const std::size_t size = low_.size();
+  if (const auto* c = test.conjunction()) {
+    if (c->never) return 0;
+    // Branch-free: every test of every group, summed with a mask.
+    for (std::size_t i = 0; i < size; ++i) {
+      const bool match =
+          ((low_[i] & c->need_low) == c->need_low) & ((high_[i] & c->need_high) == c->need_high) &
+          ((low_[i] & c->out_low) == 0) & ((high_[i] & c->out_high) == 0) &
+          (nelements_[i] >= c->nelements_min) & (nelements_[i] <= c->nelements_max) &
+          (space_group_[i] >= c->space_group_min) & (space_group_[i] <= c->space_group_max);
+      n += structures_[i] & -static_cast<std::int64_t>(match);
+    }
+    return n;
+  }
+  for (std::size_t i = 0; i < size; ++i) {
+    if (test(at(i))) n += structures_[i];
   }
   return n;
 }
@@ -275,8 +345,8 @@ std::int64_t ElementSets::count(const ElementSetTest& test) const {
 std::string ElementSets::matching_masks_json(const ElementSetTest& test) const {
   // Sets that differ only in their space group share masks: each pair once.
   std::set<std::pair<std::int64_t, std::int64_t>> masks;
-  for (const Set& s : sets_) {
-    if (test(s)) masks.emplace(s.low, s.high);
+  for (std::size_t i = 0; i < low_.size(); ++i) {
+    if (test(at(i))) masks.emplace(low_[i], high_[i]);
   }
   std::string out = "[";
   for (const auto& [low, high] : masks) {

@@ -8,6 +8,7 @@
 /// they are few the structures are found through the element-mask index of the matching sets.
 /// The server keeps one ElementSets per access level, rebuilt when the database changes
 /// (server/db_pool.hpp, DbPool::shared_object).
+#include <climits>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -46,14 +47,22 @@ class ElementSetTest {
   /// not match).
   bool operator()(const ElementSet& set) const;
 
+  /// Most filters are a conjunction of element tests and bounds on nelements and the space group
+  /// number; these are tested without the program, over arrays.
+  struct Conjunction {
+    bool never = false;
+    std::int64_t need_low = 0, need_high = 0;  ///< every one of these elements
+    std::int64_t out_low = 0, out_high = 0;    ///< none of these elements
+    std::int64_t nelements_min = INT64_MIN, nelements_max = INT64_MAX;
+    /// An unknown space group is -1: any test of the space group sets the minimum to 0 or more.
+    std::int64_t space_group_min = INT64_MIN, space_group_max = INT64_MAX;
+  };
+  /// The conjunction, or nullptr when the filter needs the program (OR, NOT, HAS ANY, !=).
+  const Conjunction* conjunction() const { return conjunction_ ? &*conjunction_ : nullptr; }
+
  private:
   std::vector<Step> steps_;  // postfix program
-  // A conjunction of tests without OR and NOT (most filters) is evaluated from masks directly.
-  bool conjunction_ = false;
-  bool never_ = false;
-  std::int64_t need_low_ = 0, need_high_ = 0;  // every one of these elements
-  std::int64_t out_low_ = 0, out_high_ = 0;    // none of these elements
-  std::vector<const Step*> rest_;              // the other tests
+  std::optional<Conjunction> conjunction_;
 };
 
 /// The test for a structure filter that looks at nothing but `elements` (HAS, HAS ALL, HAS ANY,
@@ -75,10 +84,14 @@ class ElementSets {
   /// The element masks of the matching sets as a JSON array of [low, high] pairs, for
   /// `(elements_mask_low, elements_mask_high) IN (SELECT ... FROM json_each(?))`.
   std::string matching_masks_json(const ElementSetTest& test) const;
-  std::size_t size() const { return sets_.size(); }
+  std::size_t size() const { return low_.size(); }
+  Set at(std::size_t i) const;
 
  private:
-  std::vector<Set> sets_;
+  // One array per column, so that counting a conjunction is one pass the compiler vectorises.
+  std::vector<std::int64_t> low_, high_, nelements_;
+  std::vector<std::int64_t> space_group_;  // -1: unknown
+  std::vector<std::int64_t> structures_;
 };
 
 }  // namespace pb::optimade

@@ -244,6 +244,9 @@ TEST_F(OptimadeSql, ElementSetsDecideWhatSqlDecides) {
            "NOT (_phasebook_space_group_number > 200 AND nelements = 3) OR elements HAS \"Zr\"",
            "_phasebook_space_group_number IS UNKNOWN OR 14 > _phasebook_space_group_number",
            "_phasebook_space_group_number IS KNOWN AND NOT elements HAS ANY \"O\", \"S\"",
+           "_phasebook_space_group_number IS UNKNOWN AND elements HAS \"Li\"",
+           "nelements != 3 AND elements HAS \"Li\" AND _phasebook_space_group_number <= 200.5",
+           "nelements < 3.5 AND 2 <= nelements AND _phasebook_space_group_number > 15.5",
        }) {
     const Ids expected = query(filter);
     const auto test = element_set_test(parse_filter(filter));
@@ -260,6 +263,11 @@ TEST_F(OptimadeSql, ElementSetsDecideWhatSqlDecides) {
           << filter;
     }
     EXPECT_FALSE(expected.empty()) << filter;
+  }
+  for (const char* filter : {"nelements = 3.5", "elements HAS ALL \"Li\", \"Xx\"",
+                             "_phasebook_space_group_number < 0"}) {
+    const auto test = element_set_test(parse_filter(filter));
+    EXPECT_TRUE(test && sets.count(*test) == 0 && query(filter).empty()) << filter;
   }
   for (const char* filter : {
            "elements HAS \"Li\" AND nsites > 10",
