@@ -9,10 +9,22 @@ descriptors and the same grouped folds, on one of the datasets of ../shared/data
 
 Usage: peer_ml.py PHASEBOOK [SHARED_DIR] [--dataset tbr|obelix|liverpool]
                   [--models svr,gbt,gpr,linear] [--preset basic|magpie] [--check MARGIN]
+                  [--gp-restarts N] [--peer-restarts N]
 Phasebook writes the feature table (`learn descriptors`) and its out-of-fold predictions with the
 fold of every row (`learn cv --predictions`); scikit-learn fits the same features on the same folds
 with the same hyper-parameters. Prints R² and MAE (mean over folds), fit seconds per fold and
-predict rows/s side by side with the ratios. With --check, exits 1 when an R² differs from scikit-learn's by more than MARGIN
+predict rows/s side by side with the ratios, and the largest difference between the two
+out-of-fold predictions of a row (max|dy|).
+
+Same inputs for both, so that equal models predict equally:
+- boosted trees: XGBoost subsamples rows and columns from its seed; `learn cv` gives fold f the
+  seed derive(--seed, f) (splitmix64, src/ml/cv.cpp) and the booster that seed modulo 2^31 - 1, so
+  XGBRegressor gets the same per-fold seed (with one fixed seed for every fold R² moves by a few
+  hundredths on Liverpool: seed noise, not a difference of the two).
+- GP: the same kernel, bounds, start (signal variance 1, length √d, noise variance 0.01) and
+  objective (normalised target); the two differ only in the L-BFGS-B implementation, which may
+  stop in different local optima. --gp-restarts N gives both N extra starts, uniform in the same
+  log box (different draws); --peer-restarts N gives them to scikit-learn only. With --check, exits 1 when an R² differs from scikit-learn's by more than MARGIN
 (twice that for boosted trees, a different tree algorithm), 77 when a peer is missing."""
 import argparse
 import csv
@@ -22,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 
 ap = argparse.ArgumentParser()
 ap.add_argument("phasebook")
@@ -32,12 +45,15 @@ ap.add_argument("--check", type=float, default=None)
 ap.add_argument("--folds", type=int, default=5)
 ap.add_argument("--dataset", default="tbr", choices=["tbr", "obelix", "liverpool"])
 ap.add_argument("--peer-restarts", type=int, default=0,
-                help="scikit-learn GP: extra optimiser starts (n_restarts_optimizer; ours: 0)")
+                help="scikit-learn GP only: extra optimiser starts (n_restarts_optimizer)")
+ap.add_argument("--gp-restarts", type=int, default=0,
+                help="GP: extra optimiser starts for both (ours: -p restarts=N)")
 args = ap.parse_args()
 
 try:
     import numpy as np
     from sklearn.ensemble import GradientBoostingRegressor
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.gaussian_process import GaussianProcessRegressor
     from sklearn.gaussian_process.kernels import RBF, ConstantKernel, WhiteKernel
     from sklearn.impute import SimpleImputer
@@ -49,6 +65,7 @@ try:
 except ImportError as e:
     print(f"skipped: scikit-learn is not installed ({e}); apt-get install python3-sklearn")
     sys.exit(77)
+warnings.filterwarnings("ignore", category=ConvergenceWarning)  # counted and reported below
 try:
     import xgboost
 except ImportError:
@@ -74,9 +91,21 @@ DATA += ["--preset", args.preset]
 CV = ["--grouped", "--folds", str(args.folds), "--seed", "0"]
 # Our parameters, and the same ones for the peers (docs/ml.md).
 OURS = {"linear": [], "svr": [], "gbt": [], "gpr": ["-p", "ard=0"]}
+if args.gp_restarts:
+    OURS["gpr"] += ["-p", f"restarts={args.gp_restarts}"]
 
 
-def peer(kind, d):
+def fold_seed(seed, f):
+    """The seed `learn cv` gives fold f of repeat 0 (derive() in src/ml/cv.cpp), as XGBoost reads
+    it (modulo 2^31 - 1, src/ml/model_xgb.cpp)."""
+    m = (1 << 64) - 1
+    z = (seed + 0x9E3779B97F4A7C15 * (f + 1)) & m
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & m
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & m
+    return (z ^ (z >> 31)) % 2147483647
+
+
+def peer(kind, d, f=0):
     if kind == "linear":
         return "Ridge", Ridge(alpha=1e-6)
     if kind == "svr":
@@ -84,14 +113,15 @@ def peer(kind, d):
     if kind == "gpr":
         k = ConstantKernel(1.0, (1e-6, 1e6)) * RBF(d ** 0.5, (1e-2, 1e4)) + WhiteKernel(0.01, (1e-10, 100))
         return "GPR", GaussianProcessRegressor(k, normalize_y=True,
-                                               n_restarts_optimizer=args.peer_restarts,
+                                               n_restarts_optimizer=args.peer_restarts or args.gp_restarts,
                                                random_state=0)
     if xgboost is not None:
         return "xgboost", xgboost.XGBRegressor(n_estimators=300, learning_rate=0.05, max_depth=6,
                                                subsample=0.8, colsample_bytree=0.8, n_jobs=1,
-                                               tree_method="hist", random_state=0)
+                                               tree_method="hist", random_state=fold_seed(0, f))
     return "GBR", GradientBoostingRegressor(n_estimators=300, learning_rate=0.05, max_depth=6,
-                                            subsample=0.8, max_features=0.8, random_state=0)
+                                            subsample=0.8, max_features=0.8,
+                                            random_state=fold_seed(0, f))
 
 
 failures = []
@@ -106,19 +136,21 @@ with tempfile.TemporaryDirectory() as tmp:
           f"{args.folds}-fold CV, same folds for both")
     print(f"{'model':8} {'phasebook R2':>13} {'MAE':>7} {'peer':>8} {'peer R2':>8} {'MAE':>7} "
           f"{'dR2':>7} {'fit s/fold':>11} {'peer':>7} {'ratio':>6} {'pred rows/s':>12} "
-          f"{'peer':>10} {'ratio':>6}")
+          f"{'peer':>10} {'ratio':>6} {'max|dy|':>8}")
     for kind in args.models.split(","):
         pred = os.path.join(tmp, kind + ".csv")
         out = subprocess.run([args.phasebook, "learn", "cv", *DATA, *CV, "--model", kind, *OURS[kind],
                               "--predictions", pred, "--json"], check=True, capture_output=True,
                              text=True).stdout
         ours = json.loads(out)["cv"]
-        fold = np.array([int(r["fold"]) for r in csv.DictReader(open(pred))])
+        oof = list(csv.DictReader(open(pred)))
+        fold = np.array([int(r["fold"]) for r in oof])
+        our_y = np.array([float(r["predicted"]) for r in oof])
         name, _ = peer(kind, X.shape[1])
-        r2s, maes, fits, rates = [], [], [], []
+        r2s, maes, fits, rates, dy, stuck = [], [], [], [], [], 0
         for f in range(args.folds):
             tr, te = fold != f, fold == f
-            _, model = peer(kind, X.shape[1])
+            _, model = peer(kind, X.shape[1], f)
             p = make_pipeline(SimpleImputer(strategy="median", keep_empty_features=True),
                               StandardScaler(), model) if "keep_empty_features" in \
                 SimpleImputer().get_params() else make_pipeline(SimpleImputer(strategy="median"),
@@ -131,6 +163,9 @@ with tempfile.TemporaryDirectory() as tmp:
             rates.append(te.sum() / (time.perf_counter() - t0))
             r2s.append(r2_score(y[te], yp))
             maes.append(mean_absolute_error(y[te], yp))
+            dy.append(np.max(np.abs(yp - our_y[te])))
+            if kind == "gpr":  # scikit-learn's optimum at the lower bound of the signal variance
+                stuck += bool(np.isclose(p[-1].kernel_.k1.k1.constant_value, 1e-6, rtol=1e-3))
         peer_r2, peer_fit, peer_rate = np.mean(r2s), np.mean(fits), np.mean(rates)
         our_fit = ours["fit_seconds"]["mean"]
         our_rate = sum(f["n_test"] for f in ours["folds"]) / max(
@@ -139,7 +174,10 @@ with tempfile.TemporaryDirectory() as tmp:
         print(f"{kind:8} {ours['r2']['mean']:13.4f} {ours['mae']['mean']:7.4f} {name:>8} "
               f"{peer_r2:8.4f} {np.mean(maes):7.4f} {d:+7.4f} "
               f"{our_fit:11.3f} {peer_fit:7.3f} {peer_fit / our_fit:6.2f} {our_rate:12.0f} "
-              f"{peer_rate:10.0f} {our_rate / peer_rate:6.2f}")
+              f"{peer_rate:10.0f} {our_rate / peer_rate:6.2f} {max(dy):8.2g}")
+        if stuck:
+            print(f"  scikit-learn's GP ended at the lower bound of its signal variance in {stuck} "
+                  f"of {args.folds} folds (a worse local optimum; try --gp-restarts)")
         # Twice the margin for trees only against scikit-learn's own boosting (another algorithm).
         margin = None if args.check is None else args.check * (
             2 if kind == "gbt" and xgboost is None else 1)
