@@ -37,6 +37,7 @@ struct DbArgs {
   ml::DbQuery query;
   double min_temperature = std::nan(""), max_temperature = std::nan("");
   bool no_structures = false;
+  bool restricted = false;  ///< set by database_table: rows from a dataset that is not public
 };
 
 void add_db_options(CLI::App* cmd, DbArgs& a, bool required) {
@@ -84,6 +85,13 @@ ml::Table database_table(DbArgs& a, bool substances = false) {
 
   std::string datasets;
   for (const auto& d : s.datasets) datasets += (datasets.empty() ? "" : ", ") + d;
+  // A dataset missing from the dataset table is members-only, as the server treats it.
+  auto visibility = db.connection().prepare("SELECT visibility FROM dataset WHERE name = ?");
+  for (const auto& d : s.datasets) {
+    visibility.reset();
+    visibility.bind(1, d);
+    if (!visibility.step() || visibility.column_text(0) != "public") a.restricted = true;
+  }
   if (substances) {
     fmt::print(stderr, "{}: {} substances with a structure (datasets: {})\n", a.db, s.rows,
                datasets);
@@ -508,6 +516,13 @@ void add_fit(CLI::App& ml_cmd, std::function<int()>& run) {
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     model.metrics_json = metrics;
     model.data_source = d->source;
+    model.members_only = d->db.restricted;
+    if (model.members_only) {
+      fmt::print(stderr,
+                 "{}: trained on members-only data: marked members_only (phasebook serve "
+                 "--models shows it to members only)\n",
+                 *out);
+    }
     ml::save_model(model, *out);
     // The parity plot of `phasebook serve --models` (docs/api.md) draws these points; a refit
     // without --cv leaves no stale ones behind.

@@ -111,6 +111,7 @@ void save_model(const SavedModel& model, const std::filesystem::path& dir) {
   model.pipeline.save(j["pipeline"], dir);
   j["training"] = {{"data_sha256", model.data_sha256}, {"rows", model.n_train}};
   if (!model.data_source.empty()) j["training"]["source"] = model.data_source;
+  if (model.members_only) j["training"]["members_only"] = true;
   j["metrics"] = nlohmann::json::parse(model.metrics_json);
   nlohmann::json fitted = model.pipeline.regressor().fitted();
   j["fitted"] = fitted;
@@ -136,6 +137,7 @@ SavedModel load_model(const std::filesystem::path& dir) {
   m.pipeline.load(j.at("pipeline"), dir);
   m.data_sha256 = j.at("training").at("data_sha256");
   m.data_source = j.at("training").value("source", "");
+  m.members_only = j.at("training").value("members_only", false);
   m.n_train = j.at("training").at("rows");
   m.metrics_json = j.at("metrics").dump();
   return m;

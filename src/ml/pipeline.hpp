@@ -67,6 +67,9 @@ struct SavedModel {
   /// Where the training rows came from: the CSV path, or the database, property, unit,
   /// datasets and filters of a table read with --db (empty in models saved before).
   std::string data_source;
+  /// Some training rows come from a dataset that is not public: `phasebook serve --models`
+  /// shows the model to members only (model.json `training.members_only`).
+  bool members_only = false;
   std::size_t n_train = 0;
   std::string metrics_json;  ///< cross-validation figures when `fit --cv` ran, else "{}"
 };

@@ -183,6 +183,16 @@ with tempfile.TemporaryDirectory() as tmp:
     p = run("learn", "cv", *db_args, "--dataset", "members", "--log10-target", "--model",
             "linear", "--preset", "basic", "--folds", "3", "--json")
     check(json.loads(p.stdout or "{}").get("rows") == 10, "cv on the members dataset")
+    # A model fitted on members-only rows is marked so, and `serve --models` hides it from guests
+    # (web.api_models checks the server side of the mark); one on public rows is not.
+    for sel, marked in [(["members"], True), (["public"], False)]:
+        model = os.path.join(tmp, "m-" + sel[0])
+        p = run("learn", "fit", *db_args, "--dataset", sel[0], "--log10-target", "--model",
+                "linear", "--preset", "basic", "-o", model)
+        saved = json.load(open(os.path.join(model, "model.json")))
+        check(saved["training"].get("members_only", False) == marked,
+              f"--dataset {sel[0]}: members_only {saved['training'].get('members_only')}")
+        check(("members-only" in p.stderr) == marked, f"members-only note: {p.stderr}")
 
     # Errors say what is wrong.
     for args, words in [
