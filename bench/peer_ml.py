@@ -24,8 +24,12 @@ Same inputs for both, so that equal models predict equally:
 - GP: the same kernel, bounds, start (signal variance 1, length √d, noise variance 0.01) and
   objective (normalised target); the two differ only in the L-BFGS-B implementation, which may
   stop in different local optima. --gp-restarts N gives both N extra starts, uniform in the same
-  log box (different draws); --peer-restarts N gives them to scikit-learn only. With --check, exits 1 when an R² differs from scikit-learn's by more than MARGIN
-(twice that for boosted trees, a different tree algorithm), 77 when a peer is missing."""
+  log box (different draws); --peer-restarts N gives them to scikit-learn only.
+
+With --check, exits 1 when an R² differs from scikit-learn's by more than MARGIN (twice that
+for boosted trees against scikit-learn's GradientBoostingRegressor, another tree algorithm) or
+when a prediction of boosted trees differs from xgboost-python's by more than 1e-4; 77 when a
+peer is missing."""
 import argparse
 import csv
 import json
@@ -184,6 +188,10 @@ with tempfile.TemporaryDirectory() as tmp:
         if margin is not None and abs(d) > margin:
             failures.append(f"{kind}: R2 {ours['r2']['mean']:.4f} vs {name} {peer_r2:.4f} "
                             f"differs by more than {margin}")
+        # The same XGBoost with the same seeds grows the same trees: equal predictions up to the
+        # features' trip through the CSV (10 significant digits).
+        if margin is not None and kind == "gbt" and xgboost is not None and max(dy) > 1e-4:
+            failures.append(f"gbt: predictions differ from xgboost-python's by up to {max(dy):.2g}")
     print("ratio: peer time / phasebook time for fit, phasebook rate / peer rate for predict "
           "(> 1: phasebook faster)")
 if failures:
