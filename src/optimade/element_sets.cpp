@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <set>
 #include <utility>
 
 #include "chem/element.hpp"
@@ -305,11 +304,19 @@ ElementSets ElementSets::load(store::Connection& connection) {
       "SELECT space_group_number, nelements, elements_mask_low, elements_mask_high, count(*) "
       "FROM structure GROUP BY 1, 2, 3, 4");
   while (st.step()) {
-    out.space_group_.push_back(st.is_null(0) ? -1 : st.column_int64(0));
-    out.nelements_.push_back(st.column_int64(1));
+    out.space_group_.push_back(st.is_null(0) ? -1 : static_cast<std::int32_t>(st.column_int64(0)));
+    out.nelements_.push_back(static_cast<std::int32_t>(st.column_int64(1)));
     out.low_.push_back(st.column_int64(2));
     out.high_.push_back(st.column_int64(3));
-    out.structures_.push_back(st.column_int64(4));
+    out.structures_.push_back(static_cast<std::int32_t>(st.column_int64(4)));
+  }
+  out.by_element_.resize(128);
+  for (std::size_t i = 0; i < out.low_.size(); ++i) {
+    for (int bit = 0; bit < 128; ++bit) {
+      const std::int64_t mask = bit < 64 ? out.low_[i] : out.high_[i];
+      if (mask >> (bit % 64) & 1)
+        out.by_element_[static_cast<std::size_t>(bit)].push_back(static_cast<std::uint32_t>(i));
+    }
   }
   return out;
 }
@@ -320,34 +327,62 @@ ElementSet ElementSets::at(std::size_t i) const {
   return set;
 }
 
-std::int64_t ElementSets::count(const ElementSetTest& test) const {
-  std::int64_t n = 0;
+// Calls `hit(i)` for every group that matches.
+template <class Hit>
+void ElementSets::each_match(const ElementSetTest& test, Hit hit) const {
   const std::size_t size = low_.size();
   if (const auto* c = test.conjunction()) {
-    if (c->never) return 0;
-    // Branch-free: every test of every group, summed with a mask.
+    if (c->never) return;
+    // With elements that every match holds, only the groups holding the rarest of them.
+    const std::vector<std::uint32_t>* fewest = nullptr;
+    for (int bit = 0; bit < 128; ++bit) {
+      const std::int64_t need = bit < 64 ? c->need_low : c->need_high;
+      if ((need >> (bit % 64) & 1) == 0) continue;
+      const auto& list = by_element_[static_cast<std::size_t>(bit)];
+      if (fewest == nullptr || list.size() < fewest->size()) fewest = &list;
+    }
+    auto test_group = [&](std::size_t i) {
+      return ((low_[i] & c->need_low) == c->need_low) &
+             ((high_[i] & c->need_high) == c->need_high) & ((low_[i] & c->out_low) == 0) &
+             ((high_[i] & c->out_high) == 0) & (nelements_[i] >= c->nelements_min) &
+             (nelements_[i] <= c->nelements_max) & (space_group_[i] >= c->space_group_min) &
+             (space_group_[i] <= c->space_group_max);
+    };
+    if (fewest != nullptr) {
+      for (std::uint32_t i : *fewest) hit(i, test_group(i));
+      return;
+    }
+    // Branch-free tests of every group; the caller adds up or collects.
     for (std::size_t i = 0; i < size; ++i) {
       const bool match =
           ((low_[i] & c->need_low) == c->need_low) & ((high_[i] & c->need_high) == c->need_high) &
           ((low_[i] & c->out_low) == 0) & ((high_[i] & c->out_high) == 0) &
           (nelements_[i] >= c->nelements_min) & (nelements_[i] <= c->nelements_max) &
           (space_group_[i] >= c->space_group_min) & (space_group_[i] <= c->space_group_max);
-      n += structures_[i] & -static_cast<std::int64_t>(match);
+      hit(i, match);
     }
-    return n;
+    return;
   }
-  for (std::size_t i = 0; i < size; ++i) {
-    if (test(at(i))) n += structures_[i];
-  }
+  for (std::size_t i = 0; i < size; ++i) hit(i, test(at(i)));
+}
+
+std::int64_t ElementSets::count(const ElementSetTest& test) const {
+  std::int64_t n = 0;
+  each_match(test, [&](std::size_t i, bool match) {
+    n += static_cast<std::int64_t>(structures_[i]) & -static_cast<std::int64_t>(match);
+  });
   return n;
 }
 
 std::string ElementSets::matching_masks_json(const ElementSetTest& test) const {
-  // Sets that differ only in their space group share masks: each pair once.
-  std::set<std::pair<std::int64_t, std::int64_t>> masks;
-  for (std::size_t i = 0; i < low_.size(); ++i) {
-    if (test(at(i))) masks.emplace(low_[i], high_[i]);
-  }
+  // Groups that differ only in their space group or number of elements share masks: each pair
+  // once.
+  std::vector<std::pair<std::int64_t, std::int64_t>> masks;
+  each_match(test, [&](std::size_t i, bool match) {
+    if (match) masks.emplace_back(low_[i], high_[i]);
+  });
+  std::sort(masks.begin(), masks.end());
+  masks.erase(std::unique(masks.begin(), masks.end()), masks.end());
   std::string out = "[";
   for (const auto& [low, high] : masks) {
     if (out.size() > 1) out += ',';

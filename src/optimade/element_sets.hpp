@@ -88,10 +88,16 @@ class ElementSets {
   Set at(std::size_t i) const;
 
  private:
-  // One array per column, so that counting a conjunction is one pass the compiler vectorises.
-  std::vector<std::int64_t> low_, high_, nelements_;
-  std::vector<std::int64_t> space_group_;  // -1: unknown
-  std::vector<std::int64_t> structures_;
+  template <class Hit>
+  void each_match(const ElementSetTest& test, Hit hit) const;
+
+  // One array per column, so that testing a conjunction is one pass the compiler vectorises.
+  std::vector<std::int64_t> low_, high_;
+  std::vector<std::int32_t> nelements_;
+  std::vector<std::int32_t> space_group_;  // -1: unknown
+  std::vector<std::int32_t> structures_;
+  // For each bit of the element masks (low 0-63, high 64-127), the groups holding it, in order.
+  std::vector<std::vector<std::uint32_t>> by_element_;
 };
 
 }  // namespace pb::optimade
