@@ -65,6 +65,8 @@ bench-db: deps
 LOAD_SECONDS ?= 30
 bench-load: bench-db
 	@/usr/bin/python3 bench/load.py build/release --db $(BENCH_DB) --seconds $(LOAD_SECONDS) --kinds filter
+	@/usr/bin/python3 bench/load.py build/release --db $(BENCH_DB) --seconds $(LOAD_SECONDS) \
+	    --paced info=100,full=20,substance=100
 	@/usr/bin/python3 bench/load.py build/release --db $(BENCH_DB) --seconds $(LOAD_SECONDS)
 
 # DFT workflows (docs/calc.md): QE scf inputs/s for thousands of demo-derived structures read

@@ -5,6 +5,7 @@ own connections, so each reports its own requests/s and latency percentiles). Pr
 and exits 1 if any request failed (non-2xx status or socket error).
 
     bench/load.py [BUILD_DIR] [--db build/atomwork.db] [--seconds 60] [--gzip]
+                  [--kinds filter,...] [--paced info=100,full=20,substance=100]
 
 The database is only read (sqlite3 in read-only mode to pick the requests; the server's read
 connections are query_only). Requests are built from the database with a fixed seed:
@@ -16,6 +17,12 @@ connections are query_only). Requests are built from the database with a fixed s
 - full:      the same filters returning full structure entries (positions, species...), 10
              per page;
 - substance: /api/substances/{id}, the native substance page with everything linked.
+
+By default every kind runs as a closed loop (each connection sends its next request as soon as
+the last one is answered), so the kinds split the CPU about in proportion to their connections.
+`--paced KIND=RATE,...` sends those kinds at about RATE requests/s instead (each connection
+waits connections/RATE seconds before each request, so the rate falls if answers are slow): the
+other kinds then show how much they get beside that background.
 
 Exit 77 when wrk is missing (Debian package `wrk`).
 """
@@ -109,6 +116,8 @@ def main():
     ap.add_argument("--gzip", action="store_true", help="send Accept-Encoding: gzip")
     ap.add_argument("--threads", type=int, help="--threads of phasebook serve")
     ap.add_argument("--kinds", default=",".join(CONNECTIONS), help="comma-separated subset")
+    ap.add_argument("--paced", default="",
+                    help="KIND=RATE,...: send these kinds at about RATE requests/s")
     args = ap.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed (apt-get install wrk); skipping")
@@ -122,6 +131,11 @@ def main():
         print(f"{args.db} does not exist (make bench-db builds it)", file=sys.stderr)
         return 2
     kinds = args.kinds.split(",")
+    paced = {k: float(r) for k, r in (p.split("=") for p in args.paced.split(",") if p)}
+    unknown = set(kinds + list(paced)) - set(CONNECTIONS)
+    if unknown:
+        print(f"unknown kinds: {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
     requests = sample_requests(args.db, 200, seed=5)
     tmp = tempfile.mkdtemp()
     cmd = [binary, "serve", "--db", args.db, "--port", "0", "--access-log", os.devnull]
@@ -146,7 +160,8 @@ def main():
             procs[kind] = subprocess.Popen(
                 ["wrk", "-t1", f"-c{CONNECTIONS[kind]}", f"-d{args.seconds}s", "--timeout", "10s",
                  "--latency", "-s", os.path.join(ROOT, "bench/load.lua"), base, "--", paths,
-                 "gzip" if args.gzip else "identity"],
+                 "gzip" if args.gzip else "identity",
+                 str(int(CONNECTIONS[kind] * 1000 / paced[kind])) if kind in paced else "0"],
                 stdout=subprocess.PIPE, text=True)
         results = {kind: parse_wrk(p.communicate()[0]) for kind, p in procs.items()}
     finally:
@@ -155,7 +170,8 @@ def main():
         shutil.rmtree(tmp)
     print(f"phasebook serve ({binary}) over {args.db}: "
           f"{count['meta']['data_available']:,} structures; {args.seconds} s, "
-          f"{', '.join(kinds)} at once, "
+          f"{', '.join(kinds)} at once"
+          f"{''.join(f', {k} paced at {r:g}/s' for k, r in paced.items())}, "
           f"one wrk -t1 per kind{', gzip' if args.gzip else ''}\n")
     print("| kind | connections | requests | req/s | p50 ms | p99 ms | errors |")
     print("|---|---|---|---|---|---|---|")
