@@ -508,6 +508,12 @@ void edit_record(store::Database& db, std::int64_t id,
                  std::string_view user) {
   store::Connection& c = db.connection();
   store::Transaction tx(c);
+  // A published record lives on as a property of its substance: editing the record would leave
+  // the property behind unchanged.
+  if (const RecordRow row = get_record(db, id); row.property_id) {
+    throw InvalidArgument("record " + std::to_string(id) + " is published as property " +
+                          std::to_string(*row.property_id) + "; published records are not edited");
+  }
   for (const auto& [field, value] : edits) {
     const RecordRow before = get_record(db, id);
     if (edit_field(db, id, before, field, value)) {

@@ -65,6 +65,11 @@ with tempfile.TemporaryDirectory() as tmp:
     assert pub["published"] == 1, pub
     audit = lines(run("review", "audit", "--db", db, "--json", str(ea[0]["id"])).stdout)
     assert (audit[-1]["action"], audit[-1]["user"]) == ("publish", "ada"), audit[-1]
+    # A published record is not edited (its property would keep the old value).
+    bad = run("review", "edit", "--db", db, str(ea[0]["id"]), "value=0.5", ok=False)
+    assert bad.returncode == 2 and "is published as property" in bad.stderr, bad.stderr
+    after = lines(run("review", "audit", "--db", db, "--json", str(ea[0]["id"])).stdout)
+    assert after == audit, after
 
     csv = os.path.join(tmp, "f.csv")
     svg = os.path.join(tmp, "cloud.svg")
