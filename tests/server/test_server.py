@@ -150,6 +150,12 @@ def bearer(name, password=PASSWORD):
     return {"Authorization": "Bearer " + login(name, password)[0]["token"]}
 
 
+def check_api_error(test, r, status, pattern):
+    """A native-API error: this status, and a detail that matches `pattern`."""
+    test.assertEqual(r.status, status, r.body)
+    test.assertRegex(r.json()["error"]["detail"], pattern)
+
+
 def check_optimade_error(test, r, status):
     test.assertEqual(r.status, status, r.body[:500])
     body = r.json()

@@ -54,9 +54,7 @@ def post(path, body, headers=None):
     return ts.http(BASE + path, "POST", body, headers=EDITOR if headers is None else headers)
 
 
-def error(test, r, status, pattern):
-    test.assertEqual(r.status, status, r.body)
-    test.assertRegex(r.json()["error"]["detail"], pattern)
+error = ts.check_api_error
 
 
 def rows_of(db, sql, params=()):

@@ -45,9 +45,7 @@ def get(path, headers=None):
     return ts.http(BASE + path, headers=headers)
 
 
-def error(test, r, status, pattern):
-    test.assertEqual(r.status, status, r.body)
-    test.assertRegex(r.json()["error"]["detail"], pattern)
+error = ts.check_api_error
 
 
 class Calculations(unittest.TestCase):
