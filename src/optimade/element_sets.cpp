@@ -249,12 +249,8 @@ Truth test_step(const Step& s, const ElementSets::Set& set) {
 
 bool ElementSetTest::operator()(const ElementSets::Set& set) const {
   if (conjunction_) {
-    const Conjunction& c = *conjunction_;
-    const std::int64_t sg = set.space_group.value_or(-1);
-    return !c.never && (set.low & c.need_low) == c.need_low &&
-           (set.high & c.need_high) == c.need_high && (set.low & c.out_low) == 0 &&
-           (set.high & c.out_high) == 0 && set.nelements >= c.nelements_min &&
-           set.nelements <= c.nelements_max && sg >= c.space_group_min && sg <= c.space_group_max;
+    return !conjunction_->never &&
+           conjunction_->holds(set.low, set.high, set.nelements, set.space_group.value_or(-1));
   }
   // Programs are short (at most kMaxSteps): a small stack on the C++ stack.
   Truth stack[kMaxSteps];
@@ -342,25 +338,14 @@ void ElementSets::each_match(const ElementSetTest& test, Hit hit) const {
       if (fewest == nullptr || list.size() < fewest->size()) fewest = &list;
     }
     auto test_group = [&](std::size_t i) {
-      return ((low_[i] & c->need_low) == c->need_low) &
-             ((high_[i] & c->need_high) == c->need_high) & ((low_[i] & c->out_low) == 0) &
-             ((high_[i] & c->out_high) == 0) & (nelements_[i] >= c->nelements_min) &
-             (nelements_[i] <= c->nelements_max) & (space_group_[i] >= c->space_group_min) &
-             (space_group_[i] <= c->space_group_max);
+      return c->holds(low_[i], high_[i], nelements_[i], space_group_[i]);
     };
     if (fewest != nullptr) {
       for (std::uint32_t i : *fewest) hit(i, test_group(i));
       return;
     }
-    // Branch-free tests of every group; the caller adds up or collects.
-    for (std::size_t i = 0; i < size; ++i) {
-      const bool match =
-          ((low_[i] & c->need_low) == c->need_low) & ((high_[i] & c->need_high) == c->need_high) &
-          ((low_[i] & c->out_low) == 0) & ((high_[i] & c->out_high) == 0) &
-          (nelements_[i] >= c->nelements_min) & (nelements_[i] <= c->nelements_max) &
-          (space_group_[i] >= c->space_group_min) & (space_group_[i] <= c->space_group_max);
-      hit(i, match);
-    }
+    // Every group; the caller adds up or collects.
+    for (std::size_t i = 0; i < size; ++i) hit(i, test_group(i));
     return;
   }
   for (std::size_t i = 0; i < size; ++i) hit(i, test(at(i)));

@@ -56,6 +56,15 @@ class ElementSetTest {
     std::int64_t nelements_min = INT64_MIN, nelements_max = INT64_MAX;
     /// An unknown space group is -1: any test of the space group sets the minimum to 0 or more.
     std::int64_t space_group_min = INT64_MIN, space_group_max = INT64_MAX;
+
+    /// The tests other than `never`, all evaluated (no branches: loops over groups vectorise).
+    bool holds(std::int64_t low, std::int64_t high, std::int64_t nelements,
+               std::int64_t space_group) const {
+      return ((low & need_low) == need_low) & ((high & need_high) == need_high) &
+             ((low & out_low) == 0) & ((high & out_high) == 0) & (nelements >= nelements_min) &
+             (nelements <= nelements_max) & (space_group >= space_group_min) &
+             (space_group <= space_group_max);
+    }
   };
   /// The conjunction, or nullptr when the filter needs the program (OR, NOT, HAS ANY, !=).
   const Conjunction* conjunction() const { return conjunction_ ? &*conjunction_ : nullptr; }
