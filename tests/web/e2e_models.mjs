@@ -8,10 +8,9 @@
 //   node e2e_models.mjs PHASEBOOK SOURCE_DIR ARTIFACT_DIR
 // Exit 0 passed, 1 failed, 77 skipped (no chromium or ../shared/data). Screenshots go to
 // ARTIFACT_DIR.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { apiJson, begin, checkClean, Checks, finish, launch, signIn, startServer, watch } from './harness.mjs';
+import { apiJson, begin, checkClean, Checks, finish, launch, runFixture, signIn, startServer, watch } from './harness.mjs';
 
 const { phasebook, sourceDir, artifacts, chromium, dist, tmp } = begin('e2e_models.mjs', 'pb-web-models-');
 const checks = new Checks();
@@ -27,16 +26,7 @@ const barLabels = (page, sel) => page.$$eval(`${sel} .yaxislayer-above .ytick te
 
 async function main() {
   const started = Date.now();
-  let fixture;
-  try {
-    fixture = JSON.parse(execFileSync('/usr/bin/python3', [path.join(sourceDir, 'tests/web/models_fixture.py'), phasebook, tmp], { encoding: 'utf8' }));
-  } catch (e) {
-    if (e.status === 77) {
-      console.log(String(e.stdout).trim());
-      process.exit(77);
-    }
-    throw e;
-  }
+  const fixture = runFixture(sourceDir, 'models_fixture.py', phasebook, tmp);
   console.log(`trained 3 models and 2 screens in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   let base;
   ({ url: base, proc: server } = await startServer(phasebook, fixture.db, dist, path.join(tmp, 'access.log'), ['--models', fixture.dir]));

@@ -7,9 +7,8 @@
 // audit change in the API and in `phasebook mine review audit`.
 //   node e2e_results.mjs PHASEBOOK SOURCE_DIR ARTIFACT_DIR
 // Exit 0 passed, 1 failed, 77 skipped (no chromium or pw.x). Screenshots go to ARTIFACT_DIR.
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { apiJson, begin, checkClean, Checks, finish, launch, runner, signIn, startServer, watch } from './harness.mjs';
+import { apiJson, begin, checkClean, Checks, finish, launch, runFixture, runner, signIn, startServer, watch } from './harness.mjs';
 
 const { phasebook, sourceDir, artifacts, chromium, dist, tmp } = begin('e2e_results.mjs', 'pb-web-results-');
 const checks = new Checks();
@@ -21,16 +20,7 @@ let current = null;
 
 async function main() {
   const db = path.join(tmp, 'results.db');
-  let fixture;
-  try {
-    fixture = JSON.parse(execFileSync('/usr/bin/python3', [path.join(sourceDir, 'tests/web/results_fixture.py'), phasebook, db], { encoding: 'utf8' }));
-  } catch (e) {
-    if (e.status === 77) {
-      console.log(String(e.stdout).trim());
-      process.exit(77);
-    }
-    throw e;
-  }
+  const fixture = runFixture(sourceDir, 'results_fixture.py', phasebook, db);
   let base;
   ({ url: base, proc: server } = await startServer(phasebook, db, dist, path.join(tmp, 'access.log')));
   console.log(`server at ${base}`);
