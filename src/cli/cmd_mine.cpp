@@ -20,6 +20,7 @@
 #include "mining/extract.hpp"
 #include "mining/mining_store.hpp"
 #include "mining/overview.hpp"
+#include "mining/tagger.hpp"
 #include "util/error.hpp"
 
 namespace pb::cli {
@@ -54,6 +55,11 @@ struct MineOptions {
   std::string corpus_dir;
   std::string split = "all";
   std::string errors_file;
+  std::string train_split;  // evaluate: train a tagger per corpus on this split
+  std::size_t folds = 0;    // evaluate: cross-validate a tagger over the split's documents
+  std::string tagger_file;  // extract, mentions: a trained mention tagger; tagger: the output
+  std::string corpus = "syntheses";
+  std::string tagger_split = "train,dev";
   bool show_tokens = false;
   bool show_quantities = false;
   unsigned jobs = 1;
@@ -173,6 +179,14 @@ int run_add(const MineOptions& o) {
   return failed ? kExitFailed : kExitOk;
 }
 
+// The tagger of --tagger, or none.
+std::unique_ptr<mining::MentionTagger> load_tagger(const std::string& file) {
+  if (file.empty()) return nullptr;
+  auto tagger = std::make_unique<mining::MentionTagger>();
+  tagger->load(file);
+  return tagger;
+}
+
 // The output lines of one document extracted without a database.
 std::string extract_lines(const std::string& name, const mining::Document& doc, bool json) {
   std::string out;
@@ -233,7 +247,8 @@ int run_extract(const MineOptions& o) {
     return kExitOk;
   }
   store::Database db = open_database(o.db);
-  const mining::ExtractReport rep = mining::extract_documents(db, o.ids);
+  const auto tagger = load_tagger(o.tagger_file);
+  const mining::ExtractReport rep = mining::extract_documents(db, o.ids, tagger.get());
   if (o.json) {
     fmt::print("{}\n", ordered_json{{"documents", rep.documents},
                                     {"mentions", rep.mentions},
@@ -269,6 +284,7 @@ int run_records(const MineOptions& o) {
 }
 
 int run_mentions(const MineOptions& o) {
+  const auto tagger = load_tagger(o.tagger_file);
   std::vector<std::string> texts;
   if (!o.text.empty()) texts.push_back(o.text);
   for (const auto& p : mining::collect_document_files({o.paths.begin(), o.paths.end()})) {
@@ -294,7 +310,9 @@ int run_mentions(const MineOptions& o) {
       }
     }
     std::set<std::size_t> accepted_begins;
-    for (const mining::Mention& m : mining::find_mentions(texts[i], tokens[i], abbreviations)) {
+    std::vector<mining::Mention> found = mining::find_mentions(texts[i], tokens[i], abbreviations);
+    if (tagger) found = mining::apply_tagger(*tagger, texts[i], tokens[i], found);
+    for (const mining::Mention& m : found) {
       accepted_begins.insert(m.begin);
       if (o.json) {
         fmt::print("{}\n", ordered_json{{"text", m.text},
@@ -474,6 +492,22 @@ int run_publish(const MineOptions& o) {
   return kExitOk;
 }
 
+int run_tagger(const MineOptions& o) {
+  const std::filesystem::path base =
+      o.corpus_dir.empty() ? shared_default("") : std::filesystem::path(o.corpus_dir);
+  const std::string& split = o.tagger_split;
+  const std::vector<mining::TaggerExample> examples =
+      mining::tagger_examples(base, o.corpus, split);
+  mining::MentionTagger tagger;
+  tagger.train(examples);
+  tagger.save(o.tagger_file);
+  std::size_t gold = 0;
+  for (const auto& e : examples) gold += e.gold.size();
+  fmt::print("trained on {} texts of {} ({}), {} material spans; written to {}\n", examples.size(),
+             o.corpus, split, gold, o.tagger_file);
+  return kExitOk;
+}
+
 int run_evaluate(const MineOptions& o) {
   std::vector<mining::EvaluationReport> reports;
   const std::filesystem::path base =
@@ -482,10 +516,21 @@ int run_evaluate(const MineOptions& o) {
   options.split = o.split;
   options.max_documents = o.max_documents;
   options.errors = !o.errors_file.empty();
+  options.folds = o.folds;
+  // With --train-split, each corpus is scored with a tagger trained on its own split.
+  auto tagger = [&](std::string_view corpus) {
+    mining::MentionTagger t;
+    if (!o.train_split.empty()) t.train(mining::tagger_examples(base, corpus, o.train_split));
+    return t;
+  };
   if (std::filesystem::exists(base / "sofc-exp-corpus")) {
+    const mining::MentionTagger t = tagger("sofc-exp");
+    options.tagger = t.trained() ? &t : nullptr;
     reports.push_back(mining::evaluate_sofc_exp(base / "sofc-exp-corpus", options));
   }
   if (std::filesystem::exists(base / "annotated_materials_syntheses")) {
+    const mining::MentionTagger t = tagger("syntheses");
+    options.tagger = t.trained() ? &t : nullptr;
     reports.push_back(mining::evaluate_syntheses(base / "annotated_materials_syntheses", options));
   }
   if (reports.empty()) {
@@ -558,6 +603,9 @@ Runner add_mine_command(CLI::App& app) {
       ->check(CLI::Range(1, 64));
   extract->add_option("paths", o->paths, "Files to read directly, without a database")
       ->check(CLI::ExistingPath);
+  extract->add_option("--tagger", o->tagger_file,
+                      "A mention tagger (`mine tagger`): the stored mentions are those it keeps "
+                      "and adds; records are unchanged");
 
   CLI::App* records = cmd->add_subcommand("records", "List mined records");
   add_db_option(*records, o->db);
@@ -575,6 +623,9 @@ Runner add_mine_command(CLI::App& app) {
   mentions->add_flag("--quantities", o->show_quantities, "Also print the quantities (value+unit)");
   mentions->add_flag("--tokens", o->show_tokens, "Also print the tokens and quantities");
   mentions->add_option("paths", o->paths, "Files")->check(CLI::ExistingPath);
+  mentions->add_option("--tagger", o->tagger_file,
+                       "A mention tagger (`mine tagger`): print the mentions it keeps and the "
+                       "spans it adds (kind learned)");
 
   CLI::App* classify = cmd->add_subcommand(
       "classify", "Classify stored documents (solid_electrolyte, cathode, anode, other)");
@@ -651,9 +702,29 @@ Runner add_mine_command(CLI::App& app) {
                        "Write false positives and missed gold spans as TSV (corpus, type, "
                        "FP/FN, document, span, context)");
   evaluate->add_flag("--json", o->json, "JSON Lines");
+  evaluate->add_option("--train-split", o->train_split,
+                       "Score the mentions of a tagger trained on these splits of each corpus "
+                       "(e.g. train for --split dev, train,dev for --split test) instead of the "
+                       "rules alone");
+  evaluate->add_option("--folds", o->folds,
+                       "Cross-validate a tagger over the documents of --split (K folds by "
+                       "document) instead of the rules alone");
+
+  CLI::App* tagger =
+      cmd->add_subcommand("tagger", "Train a mention tagger on an annotated corpus and save it");
+  tagger->add_option("--corpora", o->corpus_dir,
+                     "Folder with sofc-exp-corpus/ and annotated_materials_syntheses/ "
+                     "(default ../shared/data/literature_mining)");
+  tagger->add_option("--corpus", o->corpus, "sofc-exp or syntheses")
+      ->check(CLI::IsMember({"sofc-exp", "syntheses"}))
+      ->capture_default_str();
+  tagger->add_option("--split", o->tagger_split, "Documents to train on (all, or train,dev,test)")
+      ->capture_default_str();
+  tagger->add_option("-o,--output", o->tagger_file, "Model file to write")->required();
 
   return [o, add, extract, records, mentions, classify, stats, select, rlist, accept, reject, reset,
-          edit, audit, publish, evaluate]() -> int {
+          edit, audit, publish, evaluate, tagger]() -> int {
+    if (tagger->parsed()) return run_tagger(*o);
     if (add->parsed()) return run_add(*o);
     if (extract->parsed()) return run_extract(*o);
     if (records->parsed()) return run_records(*o);

@@ -1,5 +1,5 @@
-// Weak labels and the fastText classifier. fastText reads training data from a file, so the
-// examples are written to a temporary file in its "__label__X text" format.
+// Weak labels and the fastText classifier (trained through mining/fasttext_train.hpp, which
+// writes the examples in fastText's "__label__X text" format to a temporary file).
 #include "mining/classify.hpp"
 
 #include <fasttext/fasttext.h>
@@ -7,10 +7,9 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <fstream>
-#include <random>
 #include <sstream>
 
+#include "mining/fasttext_train.hpp"
 #include "util/error.hpp"
 
 namespace pb::mining {
@@ -170,42 +169,27 @@ Classifier& Classifier::operator=(Classifier&&) noexcept = default;
 void Classifier::train(const std::vector<std::pair<std::string, std::string>>& examples,
                        const ClassifierParams& params) {
   if (examples.empty()) throw InvalidArgument("no labelled documents to train on");
-  std::random_device rd;
-  const std::filesystem::path file =
-      std::filesystem::temp_directory_path() /
-      ("pb-mining-train-" + std::to_string(rd()) + "-" + std::to_string(rd()) + ".txt");
-  {
-    std::ofstream out(file);
-    for (const auto& [label, text] : examples) {
-      if (std::find(std::begin(kClasses), std::end(kClasses), label) == std::end(kClasses)) {
-        throw InvalidArgument("unknown class '" + label +
-                              "'; classes: solid_electrolyte, cathode, anode, other");
-      }
-      out << "__label__" << label << ' ' << text << '\n';
+  for (const auto& [label, text] : examples) {
+    if (std::find(std::begin(kClasses), std::end(kClasses), label) == std::end(kClasses)) {
+      throw InvalidArgument("unknown class '" + label +
+                            "'; classes: solid_electrolyte, cathode, anode, other");
     }
   }
-  fasttext::Args args;
-  args.input = file.string();
-  args.model = fasttext::model_name::sup;
-  args.loss = fasttext::loss_name::softmax;
-  args.minCount = 1;
-  args.minn = 0;
-  args.maxn = 0;
-  args.lr = params.lr;
-  args.epoch = params.epoch;
-  args.dim = params.dim;
-  args.wordNgrams = params.word_ngrams;
-  args.bucket = 200000;
-  args.thread = 1;  // one thread: the same model from the same data
-  args.seed = params.seed;
-  args.verbose = 0;
-  try {
-    impl_->model.train(args);
-  } catch (...) {
-    std::filesystem::remove(file);
-    throw;
-  }
-  std::filesystem::remove(file);
+  FastTextSettings settings;
+  settings.lr = params.lr;
+  settings.epoch = params.epoch;
+  settings.dim = params.dim;
+  settings.word_ngrams = params.word_ngrams;
+  settings.bucket = 200000;
+  settings.seed = params.seed;
+  train_supervised(
+      impl_->model,
+      [&](std::ostream& out) {
+        for (const auto& [label, text] : examples) {
+          out << "__label__" << label << ' ' << text << '\n';
+        }
+      },
+      settings);
   impl_->trained = true;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "mining/document.hpp"
 #include "mining/mentions.hpp"
 #include "mining/quantities.hpp"
+#include "mining/tagger.hpp"
 #include "util/error.hpp"
 #include "util/units.hpp"
 
@@ -244,15 +246,19 @@ bool sofc_exp_material_kind(MentionKind kind) {
 }
 bool synthesis_material_kind(MentionKind kind) { return kind != MentionKind::kComposition; }
 
-// Mentions and quantities of one text, as character spans.
+// Mentions and quantities of one text, as character spans. With a tagger, the mentions are those
+// `mine extract --tagger` keeps (apply_tagger), all scored: the tagger has learnt the corpus's
+// convention.
 void predict(std::string_view text, const AbbreviationTable& abbreviations,
-             std::vector<Predicted>& mentions, std::vector<Predicted>& values,
-             bool (*value_kind)(const Quantity&) = nullptr) {
+             const MentionTagger* tagger, std::vector<Predicted>& mentions,
+             std::vector<Predicted>& values, bool (*value_kind)(const Quantity&) = nullptr) {
   const std::vector<Token> tokens = tokenize(text);
   const std::vector<std::size_t> starts = char_starts(text);
-  for (const Mention& m : find_mentions(text, tokens, abbreviations)) {
-    if (value_kind == sofc_exp_value_kind ? !sofc_exp_material_kind(m.kind)
-                                          : !synthesis_material_kind(m.kind)) {
+  std::vector<Mention> found = find_mentions(text, tokens, abbreviations);
+  if (tagger) found = apply_tagger(*tagger, text, tokens, found);
+  for (const Mention& m : found) {
+    if (!tagger && (value_kind == sofc_exp_value_kind ? !sofc_exp_material_kind(m.kind)
+                                                      : !synthesis_material_kind(m.kind))) {
       continue;
     }
     mentions.push_back({to_char(starts, m.begin), to_char(starts, m.end), to_string(m.kind)});
@@ -263,42 +269,39 @@ void predict(std::string_view text, const AbbreviationTable& abbreviations,
   }
 }
 
-}  // namespace
+// One scored text, an experiment sentence of SOFC-Exp or a synthesis paragraph, with its gold
+// spans (characters).
+struct Unit {
+  std::string document;
+  std::string text;
+  std::shared_ptr<const AbbreviationTable> abbreviations;
+  std::vector<Gold> materials;
+  std::vector<Gold> values;
+};
 
-double Score::precision() const {
-  return predicted ? static_cast<double>(predicted_matched) / static_cast<double>(predicted) : 0;
-}
-double Score::recall() const {
-  return gold ? static_cast<double>(gold_matched) / static_cast<double>(gold) : 0;
-}
-double Score::f1() const {
-  const double p = precision();
-  const double r = recall();
-  return p + r > 0 ? 2 * p * r / (p + r) : 0;
-}
-Score& Score::operator+=(const Score& o) {
-  predicted += o.predicted;
-  predicted_matched += o.predicted_matched;
-  gold += o.gold;
-  gold_matched += o.gold_matched;
-  return *this;
-}
+struct Corpus {
+  bool sofc_exp = false;
+  std::size_t documents = 0;
+  std::size_t sentences = 0;
+  std::vector<Unit> units;
+};
 
-EvaluationReport evaluate_sofc_exp(const std::filesystem::path& dir,
-                                   const EvaluationOptions& options) {
-  EvaluationReport report;
-  report.corpus = "SOFC-Exp (" + options.split + ")";
+// SOFC-Exp: the experiment sentences (label 1) of the documents in the split.
+Corpus read_sofc_exp(const std::filesystem::path& dir, const std::string& split_names,
+                     std::size_t max_documents) {
+  Corpus corpus;
+  corpus.sofc_exp = true;
   std::map<std::string, std::string> splits;
-  if (options.split != "all") splits = sofc_splits(read_file(dir / "SOFC-Exp-Metadata.csv"));
+  if (split_names != "all") splits = sofc_splits(read_file(dir / "SOFC-Exp-Metadata.csv"));
   std::vector<std::filesystem::path> texts;
   for (const auto& e : std::filesystem::directory_iterator(dir / "texts")) {
     if (e.path().extension() == ".txt") texts.push_back(e.path());
   }
   std::sort(texts.begin(), texts.end());
   for (const auto& path : texts) {
-    if (options.max_documents && report.documents >= options.max_documents) break;
+    if (max_documents && corpus.documents >= max_documents) break;
     const std::string name = path.stem().string();
-    if (options.split != "all" && !in_split(options.split, splits[name])) continue;
+    if (split_names != "all" && !in_split(split_names, splits[name])) continue;
     const std::string text = read_file(path);
     const std::vector<std::size_t> starts = char_starts(text);
     // Sentences: id, label, begin, end (characters into the text).
@@ -326,43 +329,40 @@ EvaluationReport evaluate_sofc_exp(const std::filesystem::path& dir,
       }
     }
     // Abbreviations are learnt from the whole document, as `mine extract` does.
-    AbbreviationTable abbreviations;
-    find_abbreviations(text, tokenize(text), abbreviations);
+    auto abbreviations = std::make_shared<AbbreviationTable>();
+    find_abbreviations(text, tokenize(text), *abbreviations);
     for (const auto& [id, range] : experiment_sentences) {
       const auto [cb, ce] = range;
       if (ce >= starts.size() || cb > ce) continue;
-      const std::string sentence = text.substr(starts[cb], starts[ce] - starts[cb]);
-      std::vector<Predicted> m, v;
-      predict(sentence, abbreviations, m, v, sofc_exp_value_kind);
-      std::vector<Gold>& gm = materials[id];
-      const std::vector<std::size_t> sstarts = char_starts(sentence);
-      for (Gold& g : gm) {
-        if (g.end < sstarts.size())
-          g.text = sentence.substr(sstarts[g.begin], sstarts[g.end] - sstarts[g.begin]);
+      Unit unit{name, text.substr(starts[cb], starts[ce] - starts[cb]), abbreviations,
+                std::move(materials[id]), std::move(values[id])};
+      const std::vector<std::size_t> sstarts = char_starts(unit.text);
+      for (Gold& g : unit.materials) {
+        if (g.end < sstarts.size()) {
+          g.text = unit.text.substr(sstarts[g.begin], sstarts[g.end] - sstarts[g.begin]);
+        }
       }
-      const ErrorSink sink{options.errors ? &report.errors : nullptr, name, sentence, &sstarts,
-                           true};
-      score_materials(m, gm, report, sink);
-      score(v, values[id], report.value_overlap, report.value_exact, sink, "value");
-      ++report.sentences;
+      corpus.units.push_back(std::move(unit));
+      ++corpus.sentences;
     }
-    ++report.documents;
+    ++corpus.documents;
   }
-  return report;
+  return corpus;
 }
 
-EvaluationReport evaluate_syntheses(const std::filesystem::path& dir,
-                                    const EvaluationOptions& options) {
-  EvaluationReport report;
-  report.corpus = "Materials Science Procedural Text Corpus (" + options.split + ")";
+// The synthesis corpus: whole paragraphs; Material entities, and Number entities followed by a
+// *-Unit entity as values.
+Corpus read_syntheses(const std::filesystem::path& dir, const std::string& split_names,
+                      std::size_t max_documents) {
+  Corpus corpus;
   std::vector<std::string> names;
-  if (options.split == "all") {
+  if (split_names == "all") {
     for (const auto& e : std::filesystem::directory_iterator(dir / "data")) {
       if (e.path().extension() == ".ann") names.push_back(e.path().stem().string());
     }
   } else {
     for (const std::string split : {"train", "dev", "test"}) {
-      if (!in_split(options.split, split)) continue;
+      if (!in_split(split_names, split)) continue;
       std::istringstream in(read_file(dir / ("ner-" + split + "-fnames.txt")));
       std::string line;
       while (std::getline(in, line)) {
@@ -373,9 +373,9 @@ EvaluationReport evaluate_syntheses(const std::filesystem::path& dir,
   }
   std::sort(names.begin(), names.end());
   for (const std::string& name : names) {
-    if (options.max_documents && report.documents >= options.max_documents) break;
-    const std::string text = read_file(dir / "data" / (name + ".txt"));
-    std::vector<Gold> materials, numbers, unit_spans;
+    if (max_documents && corpus.documents >= max_documents) break;
+    Unit unit{name, read_file(dir / "data" / (name + ".txt")), nullptr, {}, {}};
+    std::vector<Gold> numbers, unit_spans;
     std::istringstream in(read_file(dir / "data" / (name + ".ann")));
     std::string line;
     while (std::getline(in, line)) {
@@ -384,32 +384,134 @@ EvaluationReport evaluate_syntheses(const std::filesystem::path& dir,
       const auto head = split(f[1], ' ');
       if (head.size() < 3 || head[2].find(';') != std::string::npos) continue;
       Gold g{std::stoul(head[1]), std::stoul(head[2]), f[2]};
-      if (head[0] == "Material") materials.push_back(g);
+      if (head[0] == "Material") unit.materials.push_back(g);
       if (head[0] == "Number") numbers.push_back(g);
       if (head[0].ends_with("-Unit")) unit_spans.push_back(g);
     }
     // A value is a number followed by a unit within two characters ("120 degC", "5mmol").
-    std::vector<Gold> values;
     for (const Gold& n : numbers) {
       for (const Gold& u : unit_spans) {
         if (u.begin >= n.end && u.begin <= n.end + 2) {
-          values.push_back({n.begin, u.end, ""});
+          unit.values.push_back({n.begin, u.end, ""});
           break;
         }
       }
     }
-    AbbreviationTable abbreviations;
-    find_abbreviations(text, tokenize(text), abbreviations);
-    std::vector<Predicted> m, v;
-    predict(text, abbreviations, m, v);
-    const std::vector<std::size_t> starts = char_starts(text);
-    const ErrorSink sink{options.errors ? &report.errors : nullptr, name, text, &starts, false};
-    score_materials(m, materials, report, sink);
-    score(v, values, report.value_overlap, report.value_exact, sink, "value");
-    report.sentences += split_sentences(text).size();
-    ++report.documents;
+    auto abbreviations = std::make_shared<AbbreviationTable>();
+    find_abbreviations(unit.text, tokenize(unit.text), *abbreviations);
+    unit.abbreviations = std::move(abbreviations);
+    corpus.sentences += split_sentences(unit.text).size();
+    corpus.units.push_back(std::move(unit));
+    ++corpus.documents;
+  }
+  return corpus;
+}
+
+TaggerExample tagger_example(const Unit& unit) {
+  const std::vector<std::size_t> starts = char_starts(unit.text);
+  TaggerExample e{unit.text, {}, unit.abbreviations};
+  for (const Gold& g : unit.materials) {
+    if (g.end < starts.size() && g.begin < g.end)
+      e.gold.push_back({starts[g.begin], starts[g.end]});
+  }
+  return e;
+}
+
+void score_unit(const Corpus& corpus, const Unit& unit, const MentionTagger* tagger, bool errors,
+                EvaluationReport& report) {
+  std::vector<Predicted> m, v;
+  predict(unit.text, *unit.abbreviations, tagger, m, v,
+          corpus.sofc_exp ? sofc_exp_value_kind : nullptr);
+  const std::vector<std::size_t> starts = char_starts(unit.text);
+  const ErrorSink sink{errors ? &report.errors : nullptr, unit.document, unit.text, &starts,
+                       corpus.sofc_exp};
+  score_materials(m, unit.materials, report, sink);
+  score(v, unit.values, report.value_overlap, report.value_exact, sink, "value");
+}
+
+EvaluationReport evaluate(const Corpus& corpus, const EvaluationOptions& options) {
+  EvaluationReport report;
+  report.documents = corpus.documents;
+  report.sentences = corpus.sentences;
+  if (options.folds < 2) {
+    for (const Unit& unit : corpus.units)
+      score_unit(corpus, unit, options.tagger, options.errors, report);
+    return report;
+  }
+  // Cross-validation by document: document i (in name order) is in fold i mod folds; each fold
+  // is scored with a tagger trained on the others.
+  std::map<std::string_view, std::size_t> fold_of;
+  for (const Unit& unit : corpus.units) {
+    fold_of.try_emplace(unit.document, fold_of.size() % options.folds);
+  }
+  for (std::size_t fold = 0; fold < options.folds; ++fold) {
+    std::vector<TaggerExample> examples;
+    for (const Unit& unit : corpus.units) {
+      if (fold_of[unit.document] != fold) examples.push_back(tagger_example(unit));
+    }
+    MentionTagger tagger;
+    tagger.train(examples, options.tagger_params);
+    for (const Unit& unit : corpus.units) {
+      if (fold_of[unit.document] == fold) score_unit(corpus, unit, &tagger, options.errors, report);
+    }
   }
   return report;
+}
+
+Corpus read_corpus(const std::filesystem::path& corpora, std::string_view corpus,
+                   const std::string& split, std::size_t max_documents) {
+  if (corpus == "sofc-exp") return read_sofc_exp(corpora / "sofc-exp-corpus", split, max_documents);
+  if (corpus == "syntheses") {
+    return read_syntheses(corpora / "annotated_materials_syntheses", split, max_documents);
+  }
+  throw InvalidArgument("unknown corpus '" + std::string(corpus) +
+                        "'; corpora: sofc-exp, syntheses");
+}
+
+}  // namespace
+
+double Score::precision() const {
+  return predicted ? static_cast<double>(predicted_matched) / static_cast<double>(predicted) : 0;
+}
+double Score::recall() const {
+  return gold ? static_cast<double>(gold_matched) / static_cast<double>(gold) : 0;
+}
+double Score::f1() const {
+  const double p = precision();
+  const double r = recall();
+  return p + r > 0 ? 2 * p * r / (p + r) : 0;
+}
+Score& Score::operator+=(const Score& o) {
+  predicted += o.predicted;
+  predicted_matched += o.predicted_matched;
+  gold += o.gold;
+  gold_matched += o.gold_matched;
+  return *this;
+}
+
+EvaluationReport evaluate_sofc_exp(const std::filesystem::path& dir,
+                                   const EvaluationOptions& options) {
+  EvaluationReport report =
+      evaluate(read_sofc_exp(dir, options.split, options.max_documents), options);
+  report.corpus = "SOFC-Exp (" + options.split + ")";
+  return report;
+}
+
+EvaluationReport evaluate_syntheses(const std::filesystem::path& dir,
+                                    const EvaluationOptions& options) {
+  EvaluationReport report =
+      evaluate(read_syntheses(dir, options.split, options.max_documents), options);
+  report.corpus = "Materials Science Procedural Text Corpus (" + options.split + ")";
+  return report;
+}
+
+std::vector<TaggerExample> tagger_examples(const std::filesystem::path& corpora,
+                                           std::string_view corpus, const std::string& split) {
+  std::vector<TaggerExample> out;
+  for (const Unit& unit : read_corpus(corpora, corpus, split, 0).units) {
+    out.push_back(tagger_example(unit));
+  }
+  return out;
 }
 
 }  // namespace pb::mining

@@ -6,7 +6,10 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "mining/tagger.hpp"
 
 namespace pb::mining {
 
@@ -39,6 +42,13 @@ struct EvaluationOptions {
   std::string split = "all";
   std::size_t max_documents = 0;  ///< 0 = all
   bool errors = false;            ///< fill EvaluationReport::errors
+  /// When set, material mentions are the tagger's spans (trained on another split) instead of
+  /// the rule mentions of the corpus's scored kinds.
+  const MentionTagger* tagger = nullptr;
+  /// More than 1: cross-validate a tagger over the documents of the split instead (document i
+  /// in name order is in fold i mod folds, scored by a tagger trained on the other folds).
+  std::size_t folds = 0;
+  TaggerParams tagger_params;
 };
 
 /// Figures for one corpus. "overlap" counts a prediction as correct when it overlaps a gold span
@@ -69,5 +79,10 @@ EvaluationReport evaluate_sofc_exp(const std::filesystem::path& dir,
 /// entities, and Number entities followed by a *-Unit entity as values.
 EvaluationReport evaluate_syntheses(const std::filesystem::path& dir,
                                     const EvaluationOptions& options = {});
+
+/// The annotated texts of a corpus split, for training a MentionTagger: `corpus` is "sofc-exp"
+/// (experiment sentences) or "syntheses" (paragraphs); `corpora` holds both corpus folders.
+std::vector<TaggerExample> tagger_examples(const std::filesystem::path& corpora,
+                                           std::string_view corpus, const std::string& split);
 
 }  // namespace pb::mining

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <map>
 
+#include "mining/tagger.hpp"
 #include "store/property_kinds.hpp"
 #include "util/units.hpp"
 
@@ -221,7 +222,7 @@ std::string_view canonical_unit(std::string_view property) {
   return "1";
 }
 
-Extraction extract(const Document& doc) {
+Extraction extract(const Document& doc, const MentionTagger* tagger) {
   Extraction ex;
   std::vector<std::vector<Token>> tokens(doc.blocks.size());
   for (std::size_t b = 0; b < doc.blocks.size(); ++b) {
@@ -429,6 +430,11 @@ Extraction extract(const Document& doc) {
           ex.records.push_back(std::move(r));
         }
       }
+    }
+  }
+  if (tagger) {
+    for (std::size_t b = 0; b < doc.blocks.size(); ++b) {
+      ex.mentions[b] = apply_tagger(*tagger, doc.blocks[b].text, tokens[b], ex.mentions[b]);
     }
   }
   return ex;

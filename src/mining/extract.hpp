@@ -52,8 +52,11 @@ struct Extraction {
   std::vector<MinedRecord> records;
 };
 
-/// Runs the whole text pipeline over a document.
-Extraction extract(const Document& doc);
+class MentionTagger;
+
+/// Runs the whole text pipeline over a document. With a tagger, the mentions of each block are
+/// those apply_tagger keeps (the records still take their material from the rule mentions).
+Extraction extract(const Document& doc, const MentionTagger* tagger = nullptr);
 
 /// Records of one sentence-bearing text (for tests and `mine extract --text`): the text is one
 /// block of a paragraph.

@@ -781,6 +781,8 @@ std::string_view to_string(MentionKind kind) {
       return "reference";
     case MentionKind::kRole:
       return "role";
+    case MentionKind::kLearned:
+      return "learned";
   }
   return "formula";
 }

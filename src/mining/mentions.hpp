@@ -40,6 +40,9 @@ enum class MentionKind {
   /// A material named by its role in a cell: "electrolyte-supported", "anode-supported",
   /// "metal-supported" (SOFC-Exp annotates them); never a record's material.
   kRole,
+  /// A span the learned tagger (mining/tagger.hpp) marks where no rule names a material
+  /// ("the precursor", "POFA"); never a record's material.
+  kLearned,
 };
 
 /// True for mentions that can carry properties (formulas, aliases, abbreviations, names); false

@@ -220,7 +220,8 @@ Document load_document(store::Database& db, std::int64_t id) {
   return doc;
 }
 
-ExtractReport extract_documents(store::Database& db, const std::vector<std::int64_t>& ids) {
+ExtractReport extract_documents(store::Database& db, const std::vector<std::int64_t>& ids,
+                                const MentionTagger* tagger) {
   ExtractReport report;
   std::vector<std::int64_t> todo = ids;
   if (todo.empty()) {
@@ -229,13 +230,18 @@ ExtractReport extract_documents(store::Database& db, const std::vector<std::int6
   store::Connection& c = db.connection();
   for (std::int64_t id : todo) {
     const Document doc = load_document(db, id);
-    const Extraction ex = extract(doc);
+    const Extraction ex = extract(doc, tagger);
     store::Transaction tx(c);
     std::vector<std::int64_t> block_ids;
     store::Statement blocks =
         c.prepare("SELECT id FROM mining_block WHERE document_id = ? ORDER BY position");
     blocks.bind(1, id);
     while (blocks.step()) block_ids.push_back(blocks.column_int64(0));
+    store::Statement previous = c.prepare(
+        "DELETE FROM mining_mention WHERE extractor_version = ? AND block_id IN "
+        "(SELECT id FROM mining_block WHERE document_id = ?)");
+    previous.bind(1, kExtractorVersion).bind(2, id);
+    previous.run();
     store::Statement mention = c.prepare(
         "INSERT INTO mining_mention(block_id, begin, end, text, formula, reduced, kind, elements, "
         "extractor_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");

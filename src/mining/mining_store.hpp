@@ -15,6 +15,8 @@
 
 namespace pb::mining {
 
+class MentionTagger;
+
 /// Result of adding one document.
 struct AddResult {
   std::int64_t id = 0;
@@ -50,8 +52,11 @@ struct ExtractReport {
 };
 
 /// Extracts mentions and records from stored documents (all when `ids` is empty). Idempotent:
-/// a record is keyed by document, block, span, property, value and extractor version.
-ExtractReport extract_documents(store::Database& db, const std::vector<std::int64_t>& ids = {});
+/// a record is keyed by document, block, span, property, value and extractor version. The
+/// mentions of a document are those of its last run with this extractor version (with a
+/// tagger: those apply_tagger keeps).
+ExtractReport extract_documents(store::Database& db, const std::vector<std::int64_t>& ids = {},
+                                const MentionTagger* tagger = nullptr);
 
 /// Curation states.
 inline constexpr std::string_view kStates[] = {"pending", "accepted", "rejected", "edited"};

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "mining/evaluate.hpp"
+#include "mining/tagger.hpp"
 
 namespace pb::mining {
 namespace {
@@ -74,6 +75,70 @@ TEST(MiningEvaluation, SynthesisProcedures) {
   EXPECT_EQ(t.documents, 15u);
   EXPECT_GE(t.material_overlap.f1(), 0.69);  // measured 0.713
   EXPECT_GE(t.value_overlap.f1(), 0.93);     // measured 0.956
+}
+
+// The learned tagger (mining/tagger.hpp) trained on the train and dev documents of the synthesis
+// corpus and scored on its test split, against the rules alone on the same split.
+TEST(MiningEvaluation, TaggerOnSynthesisProcedures) {
+  const std::filesystem::path dir = kCorpora / "annotated_materials_syntheses";
+  if (!std::filesystem::exists(dir)) GTEST_SKIP() << dir << " is absent";
+  const std::vector<TaggerExample> examples = tagger_examples(kCorpora, "syntheses", "train,dev");
+  ASSERT_EQ(examples.size(), 215u);
+  MentionTagger tagger;
+  tagger.train(examples);
+  EvaluationOptions rules;
+  rules.split = "test";
+  EvaluationOptions learned = rules;
+  learned.tagger = &tagger;
+  const EvaluationReport r = evaluate_syntheses(dir, rules);
+  const EvaluationReport l = evaluate_syntheses(dir, learned);
+  print(l);
+  // Measured 2026-11-25: rules F1 0.713, tagger F1 0.782 (P 0.799, R 0.766).
+  EXPECT_GE(l.material_overlap.f1(), 0.76);
+  EXPECT_GT(l.material_overlap.f1(), r.material_overlap.f1() + 0.04);
+  EXPECT_GT(l.material_by_kind.at("learned").predicted_matched, 20u);
+  EXPECT_EQ(l.value_overlap.predicted, r.value_overlap.predicted);  // values are the rules'
+
+  // A saved and loaded tagger and a second one trained on the same examples tag alike.
+  const std::filesystem::path file =
+      std::filesystem::temp_directory_path() / "pb-corpus-test-syntheses.tagger";
+  tagger.save(file);
+  MentionTagger loaded;
+  loaded.load(file);
+  std::filesystem::remove(file);
+  MentionTagger again;
+  again.train(examples);
+  for (const MentionTagger* t : {&loaded, &again}) {
+    learned.tagger = t;
+    const EvaluationReport x = evaluate_syntheses(dir, learned);
+    EXPECT_EQ(x.material_overlap.predicted, l.material_overlap.predicted);
+    EXPECT_EQ(x.material_overlap.predicted_matched, l.material_overlap.predicted_matched);
+    EXPECT_EQ(x.material_overlap.gold_matched, l.material_overlap.gold_matched);
+  }
+
+  // Five-fold cross-validation by document over train and dev: measured F1 0.827 (rules, which
+  // were tuned on these documents: 0.784).
+  EvaluationOptions cv;
+  cv.split = "train,dev";
+  cv.folds = 5;
+  const EvaluationReport c = evaluate_syntheses(dir, cv);
+  print(c);
+  EXPECT_GE(c.material_overlap.f1(), 0.81);
+}
+
+// On SOFC-Exp the tagger does not beat the rules (measured 2026-11-25 on the test split: 0.894
+// against 0.900); the floor keeps it from getting worse.
+TEST(MiningEvaluation, TaggerOnSofcExp) {
+  const std::filesystem::path dir = kCorpora / "sofc-exp-corpus";
+  if (!std::filesystem::exists(dir)) GTEST_SKIP() << dir << " is absent";
+  MentionTagger tagger;
+  tagger.train(tagger_examples(kCorpora, "sofc-exp", "train,dev"));
+  EvaluationOptions learned;
+  learned.split = "test";
+  learned.tagger = &tagger;
+  const EvaluationReport l = evaluate_sofc_exp(dir, learned);
+  print(l);
+  EXPECT_GE(l.material_overlap.f1(), 0.87);
 }
 
 }  // namespace

@@ -97,4 +97,30 @@ with tempfile.TemporaryDirectory() as tmp:
 
     bad = run("add", "--db", db, os.path.join(tmp, "missing.txt"), ok=False)
     assert bad.returncode == 2, bad.returncode
+
+    # A mention tagger trained on the synthesis corpus (when ../shared is there).
+    corpora = os.path.join(HERE, "..", "..", "..", "shared", "data", "literature_mining")
+    if os.path.isdir(os.path.join(corpora, "annotated_materials_syntheses")):
+        model = os.path.join(tmp, "syntheses.tagger")
+        out = run("tagger", "--corpora", corpora, "--corpus", "syntheses", "-o", model).stdout
+        assert out.startswith("trained on 215 texts of syntheses (train,dev)"), out
+        # From the corpus's test split (10.1039/c3gc41362d, not trained on): "carbon" is a
+        # Material there; the rules alone find only "Au".
+        text = ("The PVA stabilized Au NPs were then immobilized on activated carbon (Darco(r), "
+                "100 mesh) by adding 2 g of the support.")
+        plain = lines(run("mentions", "--json", "--text", text).stdout)
+        tagged = lines(run("mentions", "--json", "--tagger", model, "--text", text).stdout)
+        assert [m["text"] for m in plain] == ["Au"], plain
+        assert {"text": "carbon", "kind": "learned"}.items() <= \
+            [m for m in tagged if m["text"] == "carbon"][0].items(), tagged
+        assert any(m["text"] == "Au" and m["kind"] == "formula" for m in tagged), tagged
+        recs_before = sorted((r["id"], r["value"]) for r in
+                             lines(run("records", "--db", db, "--json").stdout))
+        rep = json.loads(run("extract", "--db", db, "--json", "--tagger", model).stdout)
+        assert rep["new_records"] == 0, rep
+        recs_after = sorted((r["id"], r["value"]) for r in
+                            lines(run("records", "--db", db, "--json").stdout))
+        assert recs_after == recs_before
+        bad = run("mentions", "--tagger", csv, "--text", text, ok=False)
+        assert bad.returncode == 2 and "not a fastText model" in bad.stderr, bad.stderr
 print("ok")
