@@ -6,7 +6,6 @@
 #include <fasttext/fasttext.h>
 
 #include <algorithm>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
@@ -102,16 +101,6 @@ std::vector<char> gold_labels(const std::vector<Token>& tokens, const std::vecto
   return labels;
 }
 
-std::vector<Mention> sorted_mentions(std::string_view text, const std::vector<Token>& tokens,
-                                     const AbbreviationTable* abbreviations) {
-  static const AbbreviationTable kNone;
-  std::vector<Mention> mentions =
-      find_mentions(text, tokens, abbreviations ? *abbreviations : kNone);
-  std::sort(mentions.begin(), mentions.end(),
-            [](const Mention& a, const Mention& b) { return a.begin < b.begin; });
-  return mentions;
-}
-
 }  // namespace
 
 std::vector<std::vector<std::string>> tagger_features(std::string_view text,
@@ -180,9 +169,10 @@ void MentionTagger::train(const std::vector<TaggerExample>& examples, const Tagg
       [&](std::ostream& out) {
         for (const TaggerExample& e : examples) {
           const std::vector<Token> tokens = tokenize(e.text);
-          const std::vector<Mention> mentions =
-              sorted_mentions(e.text, tokens, e.abbreviations.get());
-          const auto features = tagger_features(e.text, tokens, mentions);
+          static const AbbreviationTable kNone;
+          const auto features = tagger_features(
+              e.text, tokens,
+              find_mentions(e.text, tokens, e.abbreviations ? *e.abbreviations : kNone));
           const std::vector<char> labels = gold_labels(tokens, e.gold);
           for (std::size_t i = 0; i < tokens.size(); ++i) {
             out << "__label__" << labels[i];
@@ -202,13 +192,15 @@ std::vector<Span> MentionTagger::tag(std::string_view text, const std::vector<To
   // Runs of B/I tokens (B starts a new one), trimmed to words at both ends: a span never
   // starts or ends with punctuation, a symbol or a number.
   std::vector<std::pair<std::size_t, std::size_t>> runs;  // token ranges [first, last]
+  std::string lines;  // one line of features per token, read back one by one
+  for (const auto& list : features) {
+    for (const std::string& f : list) (lines += f) += ' ';
+    lines += '\n';
+  }
+  std::istringstream in(lines);
   bool open = false;
   std::vector<std::pair<fasttext::real, std::string>> predictions;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
-    std::string line;
-    for (const std::string& f : features[i]) (line += f) += ' ';
-    line += '\n';
-    std::istringstream in(line);
     predictions.clear();
     impl_->model->predictLine(in, predictions, 1, 0.0);
     const char label = predictions.empty() ? 'O' : predictions[0].second.back();
