@@ -702,13 +702,16 @@ Runner add_mine_command(CLI::App& app) {
                        "Write false positives and missed gold spans as TSV (corpus, type, "
                        "FP/FN, document, span, context)");
   evaluate->add_flag("--json", o->json, "JSON Lines");
-  evaluate->add_option("--train-split", o->train_split,
-                       "Score the mentions of a tagger trained on these splits of each corpus "
-                       "(e.g. train for --split dev, train,dev for --split test) instead of the "
-                       "rules alone");
-  evaluate->add_option("--folds", o->folds,
-                       "Cross-validate a tagger over the documents of --split (K folds by "
-                       "document) instead of the rules alone");
+  CLI::Option* train_split = evaluate->add_option(
+      "--train-split", o->train_split,
+      "Score the mentions of a tagger trained on these splits of each corpus "
+      "(e.g. train for --split dev, train,dev for --split test) instead of the "
+      "rules alone");
+  evaluate
+      ->add_option("--folds", o->folds,
+                   "Cross-validate a tagger over the documents of --split (K folds by "
+                   "document) instead of the rules alone")
+      ->excludes(train_split);
 
   CLI::App* tagger =
       cmd->add_subcommand("tagger", "Train a mention tagger on an annotated corpus and save it");
