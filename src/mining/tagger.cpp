@@ -6,7 +6,7 @@
 #include <fasttext/fasttext.h>
 
 #include <algorithm>
-#include <sstream>
+#include <cstdint>
 #include <stdexcept>
 
 #include "mining/fasttext_train.hpp"
@@ -192,18 +192,23 @@ std::vector<Span> MentionTagger::tag(std::string_view text, const std::vector<To
   // Runs of B/I tokens (B starts a new one), trimmed to words at both ends: a span never
   // starts or ends with punctuation, a symbol or a number.
   std::vector<std::pair<std::size_t, std::size_t>> runs;  // token ranges [first, last]
-  std::string lines;  // one line of features per token, read back one by one
-  for (const auto& list : features) {
-    for (const std::string& f : list) (lines += f) += ' ';
-    lines += '\n';
-  }
-  std::istringstream in(lines);
+  // The ids fastText's own line reader would give: the known features and the end of line.
+  const fasttext::Dictionary& dictionary = *impl_->model->getDictionary();
+  const std::int32_t end_of_line = dictionary.getId(fasttext::Dictionary::EOS);
+  std::vector<std::int32_t> ids;
+  fasttext::Predictions predictions;
   bool open = false;
-  std::vector<std::pair<fasttext::real, std::string>> predictions;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
+    ids.clear();
+    for (const std::string& f : features[i]) {
+      const std::int32_t id = dictionary.getId(f);
+      if (id >= 0) ids.push_back(id);
+    }
+    if (end_of_line >= 0) ids.push_back(end_of_line);
     predictions.clear();
-    impl_->model->predictLine(in, predictions, 1, 0.0);
-    const char label = predictions.empty() ? 'O' : predictions[0].second.back();
+    impl_->model->predict(1, ids, predictions, 0.0);
+    const char label =
+        predictions.empty() ? 'O' : dictionary.getLabel(predictions[0].second).back();
     if (label == 'O') {
       open = false;
     } else if (label == 'I' && open) {
