@@ -249,11 +249,12 @@ bool synthesis_material_kind(MentionKind kind) { return kind != MentionKind::kCo
 // Mentions and quantities of one text, as character spans. With a tagger, the mentions are those
 // `mine extract --tagger` keeps (apply_tagger), all scored: the tagger has learnt the corpus's
 // convention.
-void predict(std::string_view text, const AbbreviationTable& abbreviations,
-             const MentionTagger* tagger, std::vector<Predicted>& mentions,
-             std::vector<Predicted>& values, bool (*value_kind)(const Quantity&) = nullptr) {
+// `starts` is char_starts(text).
+void predict(std::string_view text, const std::vector<std::size_t>& starts,
+             const AbbreviationTable& abbreviations, const MentionTagger* tagger,
+             std::vector<Predicted>& mentions, std::vector<Predicted>& values,
+             bool (*value_kind)(const Quantity&) = nullptr) {
   const std::vector<Token> tokens = tokenize(text);
-  const std::vector<std::size_t> starts = char_starts(text);
   std::vector<Mention> found = find_mentions(text, tokens, abbreviations);
   if (tagger) found = apply_tagger(*tagger, text, tokens, found);
   for (const Mention& m : found) {
@@ -277,6 +278,7 @@ struct Unit {
   std::shared_ptr<const AbbreviationTable> abbreviations;
   std::vector<Gold> materials;
   std::vector<Gold> values;
+  std::vector<std::size_t> starts = char_starts(text);  ///< byte offset of each character
 };
 
 struct Corpus {
@@ -336,7 +338,7 @@ Corpus read_sofc_exp(const std::filesystem::path& dir, const std::string& split_
       if (ce >= starts.size() || cb > ce) continue;
       Unit unit{name, text.substr(starts[cb], starts[ce] - starts[cb]), abbreviations,
                 std::move(materials[id]), std::move(values[id])};
-      const std::vector<std::size_t> sstarts = char_starts(unit.text);
+      const std::vector<std::size_t>& sstarts = unit.starts;
       for (Gold& g : unit.materials) {
         if (g.end < sstarts.size()) {
           g.text = unit.text.substr(sstarts[g.begin], sstarts[g.end] - sstarts[g.begin]);
@@ -408,7 +410,7 @@ Corpus read_syntheses(const std::filesystem::path& dir, const std::string& split
 }
 
 TaggerExample tagger_example(const Unit& unit) {
-  const std::vector<std::size_t> starts = char_starts(unit.text);
+  const std::vector<std::size_t>& starts = unit.starts;
   TaggerExample e{unit.text, {}, unit.abbreviations};
   for (const Gold& g : unit.materials) {
     if (g.end < starts.size() && g.begin < g.end)
@@ -420,10 +422,9 @@ TaggerExample tagger_example(const Unit& unit) {
 void score_unit(const Corpus& corpus, const Unit& unit, const MentionTagger* tagger, bool errors,
                 EvaluationReport& report) {
   std::vector<Predicted> m, v;
-  predict(unit.text, *unit.abbreviations, tagger, m, v,
+  predict(unit.text, unit.starts, *unit.abbreviations, tagger, m, v,
           corpus.sofc_exp ? sofc_exp_value_kind : nullptr);
-  const std::vector<std::size_t> starts = char_starts(unit.text);
-  const ErrorSink sink{errors ? &report.errors : nullptr, unit.document, unit.text, &starts,
+  const ErrorSink sink{errors ? &report.errors : nullptr, unit.document, unit.text, &unit.starts,
                        corpus.sofc_exp};
   score_materials(m, unit.materials, report, sink);
   score(v, unit.values, report.value_overlap, report.value_exact, sink, "value");
