@@ -297,6 +297,7 @@ int run_mentions(const MineOptions& o) {
     tokens.push_back(mining::tokenize(t));
     mining::find_abbreviations(t, tokens.back(), abbreviations);
   }
+  std::set<std::string, std::less<>> used_abbreviations;
   for (std::size_t i = 0; i < texts.size(); ++i) {
     if (o.show_tokens) {
       for (const mining::Token& t : tokens[i]) {
@@ -314,6 +315,7 @@ int run_mentions(const MineOptions& o) {
     if (tagger) found = mining::apply_tagger(*tagger, texts[i], tokens[i], found);
     for (const mining::Mention& m : found) {
       accepted_begins.insert(m.begin);
+      if (m.kind == mining::MentionKind::kAbbreviation) used_abbreviations.insert(m.text);
       if (o.json) {
         fmt::print("{}\n", ordered_json{{"text", m.text},
                                         {"begin", m.begin},
@@ -343,9 +345,11 @@ int run_mentions(const MineOptions& o) {
         fmt::print("composition variable {} of {}\n", k.substr(0, 1), a.formula);
         continue;
       }
-      fmt::print(
-          "abbreviation {} = {}{}\n", k, a.long_form,
-          a.material ? " (material" + (a.formula.empty() ? "" : ": " + a.formula) + ")" : "");
+      // An acronym read off a formula's element symbols: shown where the text uses it.
+      if (a.derived && !used_abbreviations.count(k)) continue;
+      fmt::print("abbreviation {} = {}{}{}\n", k, a.long_form,
+                 a.material ? " (material" + (a.formula.empty() ? "" : ": " + a.formula) + ")" : "",
+                 a.derived ? " (read off its element symbols)" : "");
     }
   }
   return kExitOk;

@@ -15,7 +15,7 @@
 namespace pb::mining {
 
 /// Version of the extraction rules, stored with every record (bump when output changes).
-inline constexpr std::string_view kExtractorVersion = "pb-mining-rules/4";
+inline constexpr std::string_view kExtractorVersion = "pb-mining-rules/5";
 
 /// One extracted property value.
 struct MinedRecord {

@@ -343,7 +343,9 @@ std::string long_form(std::string_view text, std::size_t open, std::string_view 
   if (letters.empty()) return {};
   for (std::size_t s : starts) {
     const std::string candidate = lower(text.substr(s, end - s));
-    if (candidate.empty() || candidate[0] != letters[0]) continue;
+    // "3-aminopropyltriethoxysilane (APTES)": a locant before the first letter.
+    const std::size_t first_letter = candidate.find_first_not_of("0123456789,'-()[] ");
+    if (first_letter == std::string::npos || candidate[first_letter] != letters[0]) continue;
     std::size_t li = letters.size();
     std::size_t ci = candidate.size();
     while (li > 0 && ci > 0) {
@@ -370,6 +372,8 @@ std::string long_form(std::string_view text, std::size_t open, std::string_view 
   return {};
 }
 
+bool compound_formula(std::string_view word);
+
 // True when a long form names a material: an element or material name, or a class of compounds;
 // and no device, process or technique word ("solid oxide fuel cell", "oxygen reduction
 // reaction").
@@ -394,11 +398,24 @@ bool long_form_is_material(std::string_view long_form_text) {
   for (std::string_view w : kClasses) {
     if (l.find(w) != std::string::npos) return true;
   }
+  // "palm oil fuel ash (POFA)", "nitrogen-doped carbon (NC)", "rGO sponge (GS)": a long form
+  // whose head noun is a material.
+  // Morphology words are left out: "nanofibers (NFs)" follows a material's own name ("PSCFN
+  // NFs", SOFC-Exp PMC5706185).
+  static const WordSet kMaterialHeads = {
+      "ash",  "slag",      "cement",     "clay",    "rubber", "sponge", "carbon",  "graphene",
+      "foam", "framework", "frameworks", "zeolite", "alloy",  "resin",  "aerogel", "hydroxide"};
+  const std::size_t last_space = l.find_last_of(" -");
+  const std::string_view head =
+      std::string_view(l).substr(last_space == std::string::npos ? 0 : last_space + 1);
+  if (kMaterialHeads.count(head)) return true;
   std::size_t pos = 0;
   while (pos < l.size()) {
     std::size_t next = l.find_first_of(" -", pos);
     if (next == std::string::npos) next = l.size();
     if (!name_formula(l.substr(pos, next - pos)).empty()) return true;
+    // "SnO2 nanocrystal/nitrogen-doped RGO hybrid (SnO2NC@N-RGO)": a formula of a compound.
+    if (compound_formula(long_form_text.substr(pos, next - pos))) return true;
     pos = next + 1;
   }
   return false;
@@ -925,6 +942,41 @@ FormulaCheck check_formula_word(std::string_view word, bool allow_ambient) {
   return r;
 }
 
+// Adds a definition unless the short form is already defined (the first definition wins); a
+// derived one gives way.
+void define(AbbreviationTable& table, Abbreviation a) {
+  auto [it, inserted] = table.try_emplace(a.short_form, a);
+  if (!inserted && it->second.derived && !a.derived) it->second = std::move(a);
+}
+
+// The acronyms a formula of three or more elements goes by, read off the first letters of its
+// element symbols in written order: with and without its oxygen ("Li7La3Zr2O12": "LLZO" and
+// "LLZ"; "Li1.3Al0.3Ti1.7(PO4)3": "LATP"; "Ba0.95La0.05FeO3−δ": "BLF"). Empty for anything
+// else.
+std::vector<std::string> formula_acronyms(std::string_view formula) {
+  const FormulaCheck f = check_formula_word(formula);
+  if (!f.accepted || f.elements < 3) return {};
+  std::string all;
+  std::string without_oxygen;
+  for (std::size_t k = 0; k < formula.size(); ++k) {
+    const char c = formula[k];
+    if (c < 'A' || c > 'Z') continue;
+    const bool two = k + 1 < formula.size() && formula[k + 1] >= 'a' && formula[k + 1] <= 'z' &&
+                     chem::find_element(formula.substr(k, 2));
+    if (!two && !chem::find_element(formula.substr(k, 1))) return {};
+    all += c;
+    if (two || c != 'O') without_oxygen += c;
+  }
+  std::vector<std::string> out;
+  for (std::string* a : {&all, &without_oxygen}) {
+    if (a->size() >= 3 && a->size() <= 6 && !kNotMaterials.count(*a) &&
+        !check_formula_word(*a).accepted && std::find(out.begin(), out.end(), *a) == out.end()) {
+      out.push_back(*a);
+    }
+  }
+  return out;
+}
+
 void find_abbreviations(std::string_view text, const std::vector<Token>& tokens,
                         AbbreviationTable& table) {
   for (std::size_t i = 1; i < tokens.size(); ++i) {
@@ -941,9 +993,8 @@ void find_abbreviations(std::string_view text, const std::vector<Token>& tokens,
         const FormulaCheck f = check_formula_word(tokens[i - 1].text);
         if (abbreviation_like(inner) && f.accepted && f.elements >= 2 &&
             !check_formula_word(inner).accepted) {
-          table.try_emplace(std::string(inner),
-                            Abbreviation{std::string(inner), std::string(tokens[i - 1].text),
-                                         std::string(tokens[i - 1].text), true});
+          define(table, Abbreviation{std::string(inner), std::string(tokens[i - 1].text),
+                                     std::string(tokens[i - 1].text), true});
         }
       }
     }
@@ -956,7 +1007,7 @@ void find_abbreviations(std::string_view text, const std::vector<Token>& tokens,
     // a composition variable.
     const bool defines_symbol = close.text == "," && i + 4 < tokens.size() &&
                                 tokens[i + 3].text.size() <= 2 && tokens[i + 4].text == "=";
-    if (inner.kind != TokenKind::kWord || (close.text != ")" && !defines_symbol)) continue;
+    if (inner.kind != TokenKind::kWord || (close.text != ")" && close.text != ",")) continue;
     // The formula that defines it: the word before, a formula with its "− δ" written apart
     // ("BaZr0.4Ce0.4Y0.2O3− δ (BZCY)"), or the word before a bracket of composition values
     // ("SrCo1−xRexO3−δ (x = 0.05, 0.10) (SCRO)", SOFC-Exp PMC5457058).
@@ -980,15 +1031,17 @@ void find_abbreviations(std::string_view text, const std::vector<Token>& tokens,
     }
     // "Li7La3Zr2O12 (LLZO)", "Sr2MMoO6 (SMMO, M = Mg, Fe, Co)": a formula defines the
     // abbreviation.
-    if (!defining.empty() && abbreviation_like(inner.text) &&
-        !check_formula_word(inner.text).accepted) {
-      table.try_emplace(std::string(inner.text),
-                        Abbreviation{std::string(inner.text), defining, defining, true});
+    if (!defining.empty() && (close.text == ")" || defines_symbol) &&
+        abbreviation_like(inner.text) && !check_formula_word(inner.text).accepted) {
+      define(table, Abbreviation{std::string(inner.text), defining, defining, true});
       continue;
     }
-    if (close.text != ")") continue;
+    // "Polyethyleneimine (PEI, Mw 25 000)": a long form's definition may go on with details of
+    // the product.
+    const bool closed = close.text == ")";
+    if (!closed && close.text != ",") continue;
     const Token& before = tokens[i - 1];
-    if (before.kind == TokenKind::kWord) {
+    if (closed && before.kind == TokenKind::kWord) {
       const FormulaCheck f = check_formula_word(before.text);
       // "LLZO (Li7La3Zr2O12)": the abbreviation comes first.
       FormulaCheck g = check_formula_word(inner.text);
@@ -1005,9 +1058,8 @@ void find_abbreviations(std::string_view text, const std::vector<Token>& tokens,
       }
       if (g.accepted && g.elements >= 2 && !f.accepted && abbreviation_like(before.text) &&
           before.text.size() <= 10 && capitals >= 2 && !unit) {
-        table.try_emplace(std::string(before.text),
-                          Abbreviation{std::string(before.text), std::string(inner.text),
-                                       std::string(inner.text), true});
+        define(table, Abbreviation{std::string(before.text), std::string(inner.text),
+                                   std::string(inner.text), true});
         continue;
       }
     }
@@ -1021,11 +1073,26 @@ void find_abbreviations(std::string_view text, const std::vector<Token>& tokens,
     Abbreviation a{std::string(inner.text), lf, "", false};
     a.material = long_form_is_material(lf);
     a.reagent = !a.material && long_form_is_reagent(lf);
+    if (!closed && !a.material && !a.reagent) continue;
     // A name gives no composition; the alias table may ("yttria-stabilized zirconia (YSZ)").
     if (a.material) {
       if (const chem::Alias* alias = chem::find_alias(inner.text)) a.formula = alias->formula;
     }
-    table.try_emplace(a.short_form, a);
+    define(table, std::move(a));
+  }
+  // "A porous BLF support" in a paper on Ba0.95La0.05FeO3−δ (synthesis corpus
+  // 10.1002/adma.200903953, train split): an acronym of a formula of the document, also where the
+  // document never defines it.
+  for (const Token& t : tokens) {
+    if (t.kind != TokenKind::kWord || t.text.size() < 4 || t.text[0] < 'A' || t.text[0] > 'Z' ||
+        !has_digit(t.text)) {
+      continue;
+    }
+    for (std::string& acronym : formula_acronyms(t.text)) {
+      Abbreviation a{acronym, std::string(t.text), std::string(t.text), true};
+      a.derived = true;
+      define(table, std::move(a));
+    }
   }
   // The variable formulas of the document ("SrCo1−xRexO3−δ"): "x = 0.05" in a later sentence
   // names one of its compositions (SOFC-Exp PMC5457058). Kept under the key "x =", which no word

@@ -71,6 +71,9 @@ struct Abbreviation {
   /// The long form names a reagent ("N,N-dimethylformamide (DMF)", "cetyltrimethylammonium
   /// bromide (CTAB)"): its mentions are of kind reagent.
   bool reagent = false;
+  /// Not defined in the text but read off the element symbols of one of its formulas ("BLF" for
+  /// Ba0.95La0.05FeO3−δ): an explicit definition of the same short form replaces it.
+  bool derived = false;
 };
 
 /// Abbreviations of a document, by short form (the first definition wins). The keys "x =", "y ="

@@ -37,19 +37,19 @@ TEST(MiningEvaluation, SofcExp) {
   const EvaluationReport r = evaluate_sofc_exp(kCorpora / "sofc-exp-corpus");
   print(r);
   EXPECT_EQ(r.documents, 45u);
-  // Measured 2026-11-24 (all 45, pb-mining-rules/4): material P 0.888 R 0.922 F1 0.905 (overlap),
+  // Measured 2026-11-25 (all 45, pb-mining-rules/5): material P 0.888 R 0.924 F1 0.905 (overlap),
   // formula-like gold R 1.00, value+unit F1 0.949 (overlap). The floors sit a little below.
   EXPECT_GE(r.material_overlap.f1(), 0.89);
   EXPECT_GE(r.material_formula_gold.recall(), 0.95);
   EXPECT_GE(r.value_overlap.f1(), 0.93);
-  // The held-out test split (rules were tuned on train and dev): material F1 0.8997, value F1
-  // 0.962.
+  // The held-out test split (rules were tuned on train and dev): material F1 0.904 (the goal,
+  // 0.90; pb-mining-rules/4 had 0.8997), value F1 0.962.
   EvaluationOptions test;
   test.split = "test";
   const EvaluationReport t = evaluate_sofc_exp(kCorpora / "sofc-exp-corpus", test);
   print(t);
   EXPECT_EQ(t.documents, 11u);
-  EXPECT_GE(t.material_overlap.f1(), 0.88);
+  EXPECT_GE(t.material_overlap.f1(), 0.90);
   EXPECT_GE(t.value_overlap.f1(), 0.93);
 }
 
@@ -60,7 +60,7 @@ TEST(MiningEvaluation, SynthesisProcedures) {
   const EvaluationReport r = evaluate_syntheses(kCorpora / "annotated_materials_syntheses");
   print(r);
   EXPECT_EQ(r.documents, 230u);
-  // Measured 2026-11-24 (all 230, pb-mining-rules/4): material P 0.814 R 0.748 F1 0.780,
+  // Measured 2026-11-25 (all 230, pb-mining-rules/5): material P 0.816 R 0.760 F1 0.787,
   // formula-like gold R 0.99,
   // value+unit F1 0.955. The corpus annotates every substance of a procedure ("the solution",
   // "water", "citric acid"), found as reagent, medium and reference mentions; it leaves many
@@ -93,7 +93,7 @@ TEST(MiningEvaluation, TaggerOnSynthesisProcedures) {
   const EvaluationReport r = evaluate_syntheses(dir, rules);
   const EvaluationReport l = evaluate_syntheses(dir, learned);
   print(l);
-  // Measured 2026-11-25: rules F1 0.713, tagger F1 0.782 (P 0.799, R 0.766).
+  // Measured 2026-11-25 (pb-mining-rules/5): rules F1 0.713, tagger F1 0.770 (P 0.784, R 0.756).
   EXPECT_GE(l.material_overlap.f1(), 0.76);
   EXPECT_GT(l.material_overlap.f1(), r.material_overlap.f1() + 0.04);
   EXPECT_GT(l.material_by_kind.at("learned").predicted_matched, 20u);
@@ -116,8 +116,8 @@ TEST(MiningEvaluation, TaggerOnSynthesisProcedures) {
     EXPECT_EQ(x.material_overlap.gold_matched, l.material_overlap.gold_matched);
   }
 
-  // Five-fold cross-validation by document over train and dev: measured F1 0.827 (rules, which
-  // were tuned on these documents: 0.784).
+  // Five-fold cross-validation by document over train and dev: measured F1 0.830 (rules, which
+  // were tuned on these documents: 0.792).
   EvaluationOptions cv;
   cv.split = "train,dev";
   cv.folds = 5;
@@ -126,8 +126,8 @@ TEST(MiningEvaluation, TaggerOnSynthesisProcedures) {
   EXPECT_GE(c.material_overlap.f1(), 0.81);
 }
 
-// On SOFC-Exp the tagger does not beat the rules (measured 2026-11-25 on the test split: 0.894
-// against 0.900); the floor keeps it from getting worse.
+// On SOFC-Exp the tagger does not beat the rules (measured 2026-11-25 on the test split: 0.899
+// against 0.904); the floor keeps it from getting worse.
 TEST(MiningEvaluation, TaggerOnSofcExp) {
   const std::filesystem::path dir = kCorpora / "sofc-exp-corpus";
   if (!std::filesystem::exists(dir)) GTEST_SKIP() << dir << " is absent";

@@ -414,5 +414,65 @@ TEST(MiningMentions, ReagentAbbreviationsAndLabelledSolutions) {
   EXPECT_EQ(words("the precursor solution was dried"), (std::vector<std::string>{"solution"}));
 }
 
+// Abbreviations defined other ways than "LONG FORM (ABBR)", from the synthesis corpus's train
+// split errors.
+TEST(MiningMentions, AcronymsOfTheDocumentsFormulas) {
+  // Synthesis corpus 10.1002/adma.200903953 (train split): BLF is never defined; the title's
+  // formula Ba0.95La0.05FeO3-δ gives its element initials B, L, F (O left out).
+  const std::string text =
+      "High-Performance Oxygen-Permeable Membranes with an Asymmetric Structure Using "
+      "Ba0.95La0.05FeO3-\u03B4 Perovskite-Type Oxide\nA porous BLF support was fabricated by an "
+      "oxalate method 28.";
+  const AbbreviationTable table = abbreviations_of(text);
+  ASSERT_TRUE(table.count("BLF"));
+  EXPECT_TRUE(table.at("BLF").derived);
+  EXPECT_EQ(kinds_of(text),
+            (std::vector<std::string>{"Ba0.95La0.05FeO3-\u03B4:formula", "BLF:abbreviation"}));
+  EXPECT_EQ(mentions_of(text).back().formula, "Ba0.95La0.05FeO3-\u03B4");
+  // With and without the oxygen; two-element formulas and known non-material acronyms give none.
+  const AbbreviationTable llzo =
+      abbreviations_of("Li7La3Zr2O12 and Li1.3Al0.3Ti1.7(PO4)3, LiCoO2, TiO2");
+  for (const char* a : {"LLZO", "LLZ", "LATP", "LCO"}) EXPECT_TRUE(llzo.count(a)) << a;
+  EXPECT_FALSE(llzo.count("TO"));
+  EXPECT_EQ(words("The LATP was sintered"), (std::vector<std::string>{"LATP"}));  // alias table
+  EXPECT_EQ(words("The SEM images"), std::vector<std::string>{});
+  // An explicit definition, earlier or later in the document, wins over an acronym read off a
+  // formula: Ca, Va... here "CVO" of CaV2O6 defined as a technique stays a technique.
+  const AbbreviationTable defined =
+      abbreviations_of("CaV2O6 was made. The cyclic voltammetry overpotential (CVO) was low.");
+  ASSERT_TRUE(defined.count("CVO"));
+  EXPECT_FALSE(defined.at("CVO").derived);
+  EXPECT_FALSE(defined.at("CVO").material);
+}
+
+TEST(MiningMentions, LongFormsOfMaterialsAndReagents) {
+  // Synthesis corpus 10.1016/j.conbuildmat.2014.05.031 (train split): the head noun "ash".
+  EXPECT_EQ(kinds_of("The palm oil fuel ash (POFA), obtained from burning of palm oil shells, husk "
+                     "and fibers, was collected. The chemical composition of the POFA by XRF"),
+            (std::vector<std::string>{"POFA:abbreviation", "POFA:abbreviation"}));
+  // Synthesis corpus 10.1016/j.matdes.2016.08.043 (train split): a framework.
+  EXPECT_EQ(words("during metal organic framework (MOF-5) carbonization process. The MOF-5 was "
+                  "prepared"),
+            (std::vector<std::string>{"MOF-5", "MOF-5"}));
+  // Synthesis corpus 10.1002/adma.201300071 (train split): a formula inside the long form.
+  const AbbreviationTable hybrid = abbreviations_of(
+      "Synthesis of SnO2 nanocrystal/nitrogen-doped RGO hybrid (SnO2NC@N-RGO): Typically");
+  ASSERT_TRUE(hybrid.count("SnO2NC@N-RGO"));
+  EXPECT_TRUE(hybrid.at("SnO2NC@N-RGO").material);
+  // Synthesis corpus 10.1002/ejic.201201429 (train split): a locant before the long form and the
+  // supplier after the abbreviation.
+  EXPECT_EQ(kinds_of("3-aminopropyltriethoxysilane (APTES, Sigma-Aldrich, 99 %) was added. APTES"),
+            (std::vector<std::string>{"APTES:reagent", "APTES:reagent"}));
+  // A technique after a formula, followed by a comma, defines nothing.
+  const AbbreviationTable xrd = abbreviations_of("Li7La3Zr2O12 (XRD, Fig. 2) is cubic.");
+  EXPECT_FALSE(xrd.count("XRD"));
+  // Synthesis corpus 10.1039/c6ta02139e (train split): nitrogen-doped carbon.
+  const auto nc = kinds_of(
+      "Graphene (G) and nitrogen-doped carbon (NC) were prepared via the "
+      "same process");
+  ASSERT_FALSE(nc.empty());
+  EXPECT_EQ(nc.back(), "NC:abbreviation");
+}
+
 }  // namespace
 }  // namespace pb::mining
