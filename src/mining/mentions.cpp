@@ -1080,9 +1080,11 @@ void find_abbreviations(std::string_view text, const std::vector<Token>& tokens,
     }
     define(table, std::move(a));
   }
+  // Formulas of the document (a capital letter, a digit, four bytes or more) define two things.
   // "A porous BLF support" in a paper on Ba0.95La0.05FeO3−δ (synthesis corpus
-  // 10.1002/adma.200903953, train split): an acronym of a formula of the document, also where the
-  // document never defines it.
+  // 10.1002/adma.200903953, train split): an acronym of a formula, also where the document never
+  // defines it. "SrCo1−xRexO3−δ": "x = 0.05" in a later sentence names one of its compositions
+  // (SOFC-Exp PMC5457058), kept under the key "x =", which no word matches.
   for (const Token& t : tokens) {
     if (t.kind != TokenKind::kWord || t.text.size() < 4 || t.text[0] < 'A' || t.text[0] > 'Z' ||
         !has_digit(t.text)) {
@@ -1092,15 +1094,6 @@ void find_abbreviations(std::string_view text, const std::vector<Token>& tokens,
       Abbreviation a{acronym, std::string(t.text), std::string(t.text), true};
       a.derived = true;
       define(table, std::move(a));
-    }
-  }
-  // The variable formulas of the document ("SrCo1−xRexO3−δ"): "x = 0.05" in a later sentence
-  // names one of its compositions (SOFC-Exp PMC5457058). Kept under the key "x =", which no word
-  // matches.
-  for (const Token& t : tokens) {
-    if (t.kind != TokenKind::kWord || t.text.size() < 4 || t.text[0] < 'A' || t.text[0] > 'Z' ||
-        !has_digit(t.text)) {
-      continue;
     }
     for (const char v : {'x', 'y', 'z'}) {
       if (!variable_formula(t.text, v)) continue;
