@@ -12,18 +12,11 @@
 #include "mining/tagger.hpp"
 #include "store/property_kinds.hpp"
 #include "util/units.hpp"
+#include "util/utf8.hpp"
 
 namespace pb::mining {
 
 namespace {
-
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 bool has(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
@@ -126,18 +119,19 @@ struct SentenceFacts {
 SentenceFacts sentence_facts(std::string_view sentence, const std::vector<Token>& tokens,
                              std::size_t first, std::size_t last) {
   SentenceFacts f;
-  const std::string low = lower_ascii(sentence);
+  const std::string low = utf8::ascii_lower(sentence);
   for (std::size_t i = first; i < last; ++i) {
     const Token& t = tokens[i];
     if (t.kind != TokenKind::kWord) continue;
-    const std::string w = lower_ascii(t.text);
+    const std::string w = utf8::ascii_lower(t.text);
     if ((w == "cycles" || w == "cycle") && i > first && tokens[i - 1].kind == TokenKind::kNumber &&
         tokens[i - 1].value >= 1 && tokens[i - 1].value < 1e6) {
       f.cycle = static_cast<int>(tokens[i - 1].value);
     }
     // "100th cycle": the tokenizer gives 100 + "th".
     if ((w == "th" || w == "st" || w == "nd" || w == "rd") && i + 1 < last && i > first &&
-        tokens[i - 1].kind == TokenKind::kNumber && lower_ascii(tokens[i + 1].text) == "cycle") {
+        tokens[i - 1].kind == TokenKind::kNumber &&
+        utf8::ascii_lower(tokens[i + 1].text) == "cycle") {
       f.cycle = static_cast<int>(tokens[i - 1].value);
     }
     if (t.text.find('|') != std::string_view::npos && f.cell.empty()) f.cell = std::string(t.text);
@@ -269,7 +263,7 @@ Extraction extract(const Document& doc, const MentionTagger* tagger) {
       }
       if (in_sentence.empty()) continue;
       const std::string_view sentence_text(text.data() + sent.begin, sent.end - sent.begin);
-      const std::string low = lower_ascii(sentence_text);
+      const std::string low = utf8::ascii_lower(sentence_text);
       const SentenceFacts facts = sentence_facts(sentence_text, toks, first_tok, tok);
       // Condition quantities of the sentence.
       std::vector<const Quantity*> temperatures, rates;
@@ -295,9 +289,9 @@ Extraction extract(const Document& doc, const MentionTagger* tagger) {
       bool has_record_in_sentence = false;
       for (const Quantity* q : in_sentence) {
         const std::string before =
-            lower_ascii(std::string_view(text).substr(sent.begin, q->begin - sent.begin));
+            utf8::ascii_lower(std::string_view(text).substr(sent.begin, q->begin - sent.begin));
         const std::string local_before =
-            lower_ascii(std::string_view(text).substr(previous_end, q->begin - previous_end));
+            utf8::ascii_lower(std::string_view(text).substr(previous_end, q->begin - previous_end));
         previous_end = q->end;
         Classified c = classify(*q, before, low);
         // Rate values become records only when nothing else in the sentence needs them.

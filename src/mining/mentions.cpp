@@ -15,6 +15,7 @@
 #include "chem/formula.hpp"
 #include "util/error.hpp"
 #include "util/units.hpp"
+#include "util/utf8.hpp"
 
 namespace pb::mining {
 
@@ -232,11 +233,7 @@ bool is_lower_word(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+std::string lower(std::string_view s) { return utf8::ascii_lower(s); }
 
 // True when the word ending at `end` is followed by a noun of a property or process that it
 // modifies ("sulfur tolerance", "carbon deposition", "nickel content").

@@ -11,18 +11,11 @@
 
 #include "mining/fasttext_train.hpp"
 #include "util/error.hpp"
+#include "util/utf8.hpp"
 
 namespace pb::mining {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // "Li7La3Zr2O12" -> "XxdXxdXxdXd"; runs of one class collapse, non-ASCII reads as 'u'.
 std::string shape(std::string_view s) {
@@ -61,7 +54,7 @@ std::string word_of(std::string_view text, const std::vector<Token>& tokens, std
   if (static_cast<std::size_t>(i) >= tokens.size()) return "</s>";
   const Token& t = tokens[static_cast<std::size_t>(i)];
   if (t.kind == TokenKind::kNumber) return "<num>";
-  return clean(lower(text.substr(t.begin, t.end - t.begin)));
+  return clean(utf8::ascii_lower(text.substr(t.begin, t.end - t.begin)));
 }
 
 // The rule tag of each token: "O", or "B-kind"/"I-kind" of the mention it falls in.

@@ -24,4 +24,7 @@ std::size_t count_code_points(std::string_view s);
 /// are not UTF-8 hold, e.g. 0xB4 for an acute accent in author names).
 std::string from_latin1_fallback(std::string_view s);
 
+/// `s` with the ASCII letters A-Z lower-cased; every other byte (UTF-8 included) is kept.
+std::string ascii_lower(std::string_view s);
+
 }  // namespace pb::utf8

@@ -26,3 +26,7 @@ TEST(Utf8, AppendRoundTrips) {
   }
   EXPECT_EQ(utf8::count_code_points("Li\xE2\x82\x82O"), 4u);
 }
+
+TEST(Utf8, AsciiLowerKeepsOtherBytes) {
+  EXPECT_EQ(pb::utf8::ascii_lower("Li7La3Zr2O12 \u0394H \u00C5"), "li7la3zr2o12 \u0394h \u00C5");
+}
